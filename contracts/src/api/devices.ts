@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { DEVICE_ID_PATTERN, DEVICE_KINDS } from '../topics.js';
+
+const lat = z.number().min(-90).max(90);
+const lon = z.number().min(-180).max(180);
+
+/** Kind-specific attributes, e.g. a streetlight's cabinet or a bin's capacity. */
+export const deviceAttributesSchema = z
+  .object({
+    capacityL: z.number().positive().optional(), // bin volume, litres
+    cabinetId: z.string().min(1).max(64).optional(), // streetlight feeder cabinet
+    ratedPowerW: z.number().positive().optional(), // streetlight lamp rating
+    stalls: z.number().int().positive().optional(), // toilet
+    tankM3: z.number().positive().optional(), // septic tank volume, cubic metres
+    plate: z.string().max(16).optional(), // truck licence plate
+    payloadKg: z.number().positive().optional(), // truck payload
+    reportIntervalS: z.number().int().positive().optional(), // nominal reporting interval, seconds
+  })
+  .catchall(z.union([z.string(), z.number(), z.boolean()]));
+export type DeviceAttributes = z.infer<typeof deviceAttributesSchema>;
+
+export const registerDeviceSchema = z.object({
+  id: z.string().regex(DEVICE_ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}'),
+  kind: z.enum(DEVICE_KINDS),
+  name: z.string().min(1).max(200),
+  lat,
+  lon,
+  zone: z.string().min(1).max(64).optional(),
+  attributes: deviceAttributesSchema.optional(),
+});
+export type RegisterDeviceRequest = z.infer<typeof registerDeviceSchema>;
+
+export interface Device {
+  deviceId: string;
+  kind: (typeof DEVICE_KINDS)[number];
+  name: string;
+  lat: number;
+  lon: number;
+  zone: string | null;
+  attributes: DeviceAttributes;
+  /** `active` or `revoked`. */
+  status: 'active' | 'revoked';
+  createdAt: string;
+  lastSeenAt: string | null;
+}
+
+/** The secret is returned once, at registration; only its hash is stored. */
+export interface RegisterDeviceResponse {
+  device: Device;
+  secret: string;
+}
+
+/** Bulk import: a GeoJSON FeatureCollection of Points; properties carry id, kind, name, zone, attributes. */
+export const deviceImportSchema = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z
+    .array(
+      z.object({
+        type: z.literal('Feature'),
+        geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([lon, lat]).rest(z.number()) }),
+        properties: z.object({
+          id: z.string().regex(DEVICE_ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}'),
+          kind: z.enum(DEVICE_KINDS),
+          name: z.string().min(1).max(200),
+          zone: z.string().min(1).max(64).optional(),
+          attributes: deviceAttributesSchema.optional(),
+        }),
+      }),
+    )
+    .max(20_000),
+});
+export type DeviceImportRequest = z.infer<typeof deviceImportSchema>;
+
+export interface DeviceImportResponse {
+  created: { deviceId: string; secret: string }[];
+  /** Features refused, with the reason (e.g. duplicate id). Valid features are still imported. */
+  errors: { index: number; deviceId?: string; error: string }[];
+}
+
+/** Login. */
+export const loginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+export type LoginRequest = z.infer<typeof loginSchema>;
+export interface LoginResponse {
+  token: string;
+  expiresAt: string;
+  user: { username: string; role: 'admin' | 'dispatcher' | 'crew' | 'viewer' };
+}
+
+/**
+ * Gateway ↔ server credential sync (`GET /api/internal/credentials?since=<cursor>`, bearer INTERNAL_TOKEN).
+ * `cursor` is opaque and monotonic; `full` means the list replaces the gateway's cache.
+ */
+export interface DeviceCredential {
+  deviceId: string;
+  kind: (typeof DEVICE_KINDS)[number];
+  zone: string | null;
+  secretHash: string;
+  revoked: boolean;
+}
+export interface CredentialSyncResponse {
+  cursor: string;
+  full: boolean;
+  devices: DeviceCredential[];
+}
+
+export interface HealthResponse {
+  status: 'ok' | 'degraded';
+  dependencies: Record<string, { status: 'ok' | 'down'; detail?: string }>;
+}
