@@ -1,0 +1,152 @@
+// `npm start`: install what is missing, start InfluxDB, the server, the gateway and a simulated
+// demo city, print where to look and how to log in. Ctrl-C stops everything.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { ROOT, ensureNodeModules, build } from './workspace.mjs';
+import { ensureCommands, startInflux, isPortFree, waitForPort } from './services.mjs';
+import { applyRetention } from './influx-setup.mjs';
+
+const env = process.env;
+const intSetting = (name, fallback) => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  return n;
+};
+
+const DATA = join(ROOT, '.data');
+const settings = {
+  httpPort: intSetting('PORT', 8080),
+  mqttPort: intSetting('MQTT_PORT', 1883),
+  mqttWsPort: intSetting('MQTT_WS_PORT', 8083),
+  gatewayHttpPort: intSetting('GATEWAY_HTTP_PORT', 8084),
+  influxPort: intSetting('INFLUX_PORT', 8086),
+  simDevices: intSetting('SIM_DEVICES', 1000), // devices in the demo city
+  simSpeed: intSetting('SIM_SPEED', 60), // simulated seconds per real second
+};
+
+/** A secret kept under .data so restarts keep the same value. */
+function persistentSecret(file, preset) {
+  if (preset) return preset;
+  const path = join(DATA, file);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const value = randomBytes(18).toString('base64url');
+  writeFileSync(path, value + '\n', { mode: 0o600 });
+  return value;
+}
+
+const children = [];
+function launch(name, script, childEnv, args = []) {
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: ROOT,
+    env: { ...env, ...childEnv },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (!shuttingDown) {
+      process.stderr.write(`${name} exited (${code ?? signal}); stopping everything\n`);
+      shutdown(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+let shuttingDown = false;
+let influx;
+function shutdown(code = 0) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  for (const c of children.reverse()) c.kill('SIGTERM');
+  setTimeout(() => {
+    influx?.stop();
+    process.exit(code);
+  }, 3000).unref();
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+
+async function waitForHttp(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not come up within ${timeoutMs / 1000} s`);
+}
+
+try {
+  ensureNodeModules();
+  ensureCommands(['influxd']);
+  build();
+  mkdirSync(DATA, { recursive: true });
+  const adminPassword = persistentSecret('admin-password', env.ADMIN_PASSWORD);
+  const internalToken = persistentSecret('internal-token', env.INTERNAL_TOKEN);
+
+  let influxUrl = env.INFLUX_URL;
+  if (!influxUrl) {
+    let port = settings.influxPort;
+    while (!(await isPortFree(port)) || !(await isPortFree(port + 2))) port += 10;
+    influx = await startInflux({ dir: join(DATA, 'influxdb'), port });
+    influxUrl = influx.url;
+  }
+  const influxEnv = { INFLUX_API: env.INFLUX_API ?? '1', INFLUX_URL: influxUrl, INFLUX_DB: env.INFLUX_DB ?? 'sanitation' };
+  if (influxEnv.INFLUX_API === '1') await applyRetention(influxUrl, influxEnv.INFLUX_DB, { user: env.INFLUX_USER, password: env.INFLUX_PASSWORD });
+
+  const serverUrl = `http://127.0.0.1:${settings.httpPort}`;
+  launch('server', 'server/dist/main.js', {
+    ...influxEnv,
+    PORT: String(settings.httpPort),
+    DATA_DIR: DATA,
+    ADMIN_PASSWORD: adminPassword,
+    INTERNAL_TOKEN: internalToken,
+    GATEWAY_MQTT_URLS: `mqtt://127.0.0.1:${settings.mqttPort}`,
+  });
+  await waitForHttp(`${serverUrl}/api/health`, 60_000);
+
+  launch('gateway', 'gateway/dist/main.js', {
+    ...influxEnv,
+    MQTT_PORT: String(settings.mqttPort),
+    MQTT_WS_PORT: String(settings.mqttWsPort),
+    GATEWAY_HTTP_PORT: String(settings.gatewayHttpPort),
+    SERVER_URL: serverUrl,
+    INTERNAL_TOKEN: internalToken,
+    SPOOL_DIR: join(DATA, 'spool'),
+  });
+  await waitForPort(settings.mqttPort);
+
+  launch('simulator', 'firmware-sim/dist/cli.js', {}, [
+    'run',
+    '--server', serverUrl,
+    '--mqtt', `mqtt://127.0.0.1:${settings.mqttPort}`,
+    '--admin-password', adminPassword,
+    '--devices', String(settings.simDevices),
+    '--speed', String(settings.simSpeed),
+  ]);
+
+  process.stdout.write(
+    [
+      '',
+      '  Sanitation ops is running',
+      `  API + dashboard : ${serverUrl}   (OpenAPI: ${serverUrl}/api/docs)`,
+      `  Login           : admin / ${adminPassword}`,
+      `  MQTT            : mqtt://127.0.0.1:${settings.mqttPort}   ws://127.0.0.1:${settings.mqttWsPort}`,
+      `  Gateway stats   : http://127.0.0.1:${settings.gatewayHttpPort}/stats`,
+      `  InfluxDB        : ${influxUrl} (database ${influxEnv.INFLUX_DB})`,
+      `  Demo city       : ${settings.simDevices} simulated devices at ${settings.simSpeed}× real time`,
+      '  Ctrl-C stops everything; data stays under .data/',
+      '',
+    ].join('\n') + '\n',
+  );
+} catch (err) {
+  process.stderr.write(`npm start: ${err.message}\n`);
+  shutdown(1);
+}
