@@ -1,0 +1,279 @@
+import type { DeviceCommand, DeviceKind, ReadingValues } from '@sanitation/contracts';
+import type { City, DeviceSpec, ZoneType } from '../city/city.types.js';
+import { REPORT_INTERVAL_S } from '../city/device-placement.builder.js';
+import { shortestPath } from '../city/route.planner.js';
+import { haversineM } from '../shared/geo.js';
+import { Rng } from '../shared/rng.js';
+import { emptyBin, initBin, readBin, stepBin, type BinParams, type BinState } from './bin.model.js';
+import { HOUR_MS, localHour, type Env, type FaultFlags } from './physics.types.js';
+import { initSeptic, readSeptic, stepSeptic, type SepticParams, type SepticState } from './septic.model.js';
+import { commandLamp, initStreetlight, nextSwitchAt, readStreetlight, stepStreetlight, type StreetlightParams, type StreetlightState } from './streetlight.model.js';
+import { SunSchedule } from './sun-schedule.js';
+import { initToilet, readToilet, stepToilet, type ToiletParams, type ToiletState } from './toilet.model.js';
+import { initTruck, parkTruck, readTruck, routeTruck, stepTruck, type TruckParams, type TruckState } from './truck.model.js';
+
+/** A truck stopping within this distance empties a bin. */
+export const COLLECT_RADIUS_M = 30;
+const TRUCK_STEP_MS = 30_000;
+const PARKED_REPORT_MS = 15 * 60_000;
+const BIN_DISPATCH_PCT = 50; // trucks go for bins at least this full
+const WASTE_DENSITY_KG_L = 0.2;
+const SHIFT_START_H = 5.5;
+const SHIFT_END_H = 20.5;
+const LOAD_FULL_FRACTION = 0.85;
+
+interface Base<K extends DeviceKind, S, P> {
+  kind: K;
+  spec: DeviceSpec;
+  rng: Rng;
+  /** Sim time the state was last advanced to. */
+  t: number;
+  state: S;
+  params: P;
+  faults: FaultFlags;
+}
+export type DeviceRuntime =
+  | Base<'bin', BinState, BinParams>
+  | Base<'toilet', ToiletState, ToiletParams>
+  | Base<'septic', SepticState, SepticParams>
+  | Base<'streetlight', StreetlightState, StreetlightParams>
+  | Base<'truck', TruckState, TruckParams & { serviceZones: string[]; shiftOffsetH: number }>;
+
+/**
+ * The physical world: every device's state, advanced lazily to the time it is measured, plus the
+ * interactions between devices (a stopping truck empties the bins next to it).
+ */
+export class World {
+  readonly env: Env;
+  readonly sun: SunSchedule;
+  readonly devices = new Map<string, DeviceRuntime>();
+  private readonly binsByZone = new Map<string, DeviceRuntime[]>();
+  private readonly binGrid = new Map<string, DeviceRuntime[]>();
+  private readonly claimedBins = new Map<string, string>();
+
+  constructor(
+    readonly city: City,
+    seed: number,
+    startT: number,
+    utcOffsetH = 8,
+  ) {
+    this.env = { utcOffsetH, lat: city.center.lat, lon: city.center.lon };
+    this.sun = new SunSchedule(this.env);
+    const zoneType = new Map<string, ZoneType>(city.zones.map((z) => [z.id, z.type]));
+    const depotNode = new Map(city.depots.map((d) => [d.id, d.nodeId]));
+    for (const spec of city.devices) {
+      const rng = Rng.derive(seed, spec.id);
+      const a = spec.attributes;
+      const base = { spec, rng, t: startT, faults: {} };
+      let rt: DeviceRuntime;
+      switch (spec.kind) {
+        case 'bin':
+          rt = { ...base, kind: 'bin', state: initBin(rng), params: { zoneType: zoneType.get(spec.zone) ?? 'mixed', capacityL: a.capacityL ?? 240, usage: rng.range(0.6, 1.4) } };
+          break;
+        case 'toilet':
+          rt = { ...base, kind: 'toilet', state: initToilet(startT, rng), params: { stalls: a.stalls ?? 8, zoneType: zoneType.get(spec.zone) ?? 'mixed' } };
+          break;
+        case 'septic':
+          rt = { ...base, kind: 'septic', state: initSeptic(rng), params: { tankM3: a.tankM3 ?? 50, daysToFill: rng.range(20, 60) } };
+          break;
+        case 'streetlight':
+          rt = {
+            ...base, kind: 'streetlight', state: initStreetlight(),
+            params: { ratedPowerW: a.ratedPowerW ?? 150, offsetMs: rng.range(-4, 4) * 60_000, failureMode: rng.chance(0.5) ? 'relay' : 'lamp' },
+          };
+          rt.state = stepStreetlight(rt.state, rt.params, this.sun, startT, 0, rng);
+          break;
+        case 'truck': {
+          const params = { payloadKg: a.payloadKg ?? 5000, depotNode: depotNode.get(String(a['depot'])) ?? spec.nodeId, serviceZones: spec.serviceZones ?? [spec.zone], shiftOffsetH: rng.range(-0.5, 0.5) };
+          rt = { ...base, kind: 'truck', state: initTruck(city, params), params };
+          break;
+        }
+      }
+      this.devices.set(spec.id, rt);
+      if (rt.kind === 'bin') {
+        const list = this.binsByZone.get(spec.zone) ?? [];
+        list.push(rt);
+        this.binsByZone.set(spec.zone, list);
+        const key = this.cellKey(spec.lat, spec.lon);
+        const cell = this.binGrid.get(key) ?? [];
+        cell.push(rt);
+        this.binGrid.set(key, cell);
+      }
+    }
+  }
+
+  get(deviceId: string): DeviceRuntime {
+    const rt = this.devices.get(deviceId);
+    if (!rt) throw new Error(`unknown device ${deviceId}`);
+    return rt;
+  }
+
+  /** Advances the device to `t` and returns its sensor values (what the firmware would publish). */
+  measure(deviceId: string, t: number): ReadingValues {
+    const rt = this.get(deviceId);
+    this.advance(rt, t);
+    switch (rt.kind) {
+      case 'bin':
+        return readBin(rt.state, rt.rng);
+      case 'toilet': {
+        const { reading, state } = readToilet(rt.state, rt.params);
+        rt.state = state;
+        return reading;
+      }
+      case 'septic':
+        return readSeptic(rt.state);
+      case 'streetlight':
+        return readStreetlight(rt.state);
+      case 'truck':
+        return readTruck(rt.state);
+    }
+  }
+
+  /** When the device should report next (sim time), with ±10 % jitter; lamps also on every switch. */
+  nextReportAt(deviceId: string, t: number): number {
+    const rt = this.get(deviceId);
+    if (rt.kind === 'truck') return t + (rt.state.ignition ? TRUCK_STEP_MS : PARKED_REPORT_MS);
+    const periodic = t + REPORT_INTERVAL_S[rt.kind] * 1000 * rt.rng.range(0.9, 1.1);
+    if (rt.kind === 'streetlight') {
+      const sw = nextSwitchAt(t, rt.params, this.sun);
+      const ov = rt.state.override && rt.state.override.until > t ? rt.state.override.until : Infinity;
+      return Math.min(periodic, sw, ov);
+    }
+    return periodic;
+  }
+
+  /** Applies an operator command; returns an error text when the device cannot do it. */
+  command(deviceId: string, cmd: DeviceCommand, t: number): string | null {
+    const rt = this.get(deviceId);
+    if (cmd.action === 'ping') return null;
+    if (rt.kind !== 'streetlight') return `${rt.kind} does not support "${cmd.action}"`;
+    this.advance(rt, t);
+    const change = cmd.action === 'dim' ? { dimPct: cmd.dimPct } : { lampOn: cmd.action === 'on' };
+    rt.state = commandLamp(rt.state, change, t, rt.params, this.sun);
+    // Re-evaluate right away (zero-length step) so the next reading shows the new level.
+    rt.state = stepStreetlight(rt.state, rt.params, this.sun, t, 0, rt.rng, rt.faults);
+    return null;
+  }
+
+  /** Sets the device's active faults from sim time `t` on (the state up to `t` is computed without them). */
+  setFaults(deviceId: string, faults: FaultFlags, t: number): void {
+    const rt = this.get(deviceId);
+    this.advance(rt, t);
+    rt.faults = faults;
+  }
+
+  private advance(rt: DeviceRuntime, t: number): void {
+    if (t < rt.t) return;
+    const dt = t - rt.t;
+    switch (rt.kind) {
+      case 'bin':
+        rt.state = stepBin(rt.state, rt.params, this.env, rt.t, dt, rt.rng, rt.faults);
+        break;
+      case 'toilet':
+        rt.state = stepToilet(rt.state, rt.params, this.env, rt.t, dt, rt.rng, rt.faults);
+        break;
+      case 'septic':
+        rt.state = stepSeptic(rt.state, rt.params, this.env, rt.t, dt, rt.rng, rt.faults);
+        break;
+      case 'streetlight':
+        rt.state = stepStreetlight(rt.state, rt.params, this.sun, t, dt, rt.rng, rt.faults);
+        break;
+      case 'truck':
+        this.advanceTruck(rt, t);
+        return;
+    }
+    rt.t = t;
+  }
+
+  private inShift(t: number, offsetH: number): boolean {
+    const h = localHour(t, this.env);
+    return h >= SHIFT_START_H + offsetH && h < SHIFT_END_H + offsetH;
+  }
+
+  private advanceTruck(rt: Extract<DeviceRuntime, { kind: 'truck' }>, t: number): void {
+    while (rt.t < t) {
+      const dt = Math.min(TRUCK_STEP_MS, t - rt.t);
+      this.dispatch(rt, rt.t);
+      const { state, events } = stepTruck(rt.state, this.city, rt.t, dt, rt.rng);
+      rt.state = state;
+      for (const ev of events) {
+        if (ev.type !== 'arrived') continue;
+        if (ev.dest.kind === 'bin') {
+          this.claimedBins.delete(ev.dest.binId);
+          rt.state.loadKg += this.collectAround(ev.lat, ev.lon, ev.t);
+        } else if (ev.dest.kind === 'depot' && !this.inShift(ev.t, rt.params.shiftOffsetH)) {
+          rt.state = parkTruck(rt.state);
+        }
+      }
+      rt.t += dt;
+    }
+  }
+
+  /** Decides what an idle (or just woken) truck does next. */
+  private dispatch(rt: Extract<DeviceRuntime, { kind: 'truck' }>, t: number): void {
+    const s = rt.state;
+    const shift = this.inShift(t, rt.params.shiftOffsetH);
+    if (s.phase === 'parked') {
+      if (!shift) return;
+      rt.state = { ...s, phase: 'idle', ignition: true };
+    }
+    if (rt.state.phase !== 'idle') return;
+    const go = (to: number, dest: Parameters<typeof routeTruck>[2]) => {
+      rt.state = routeTruck(rt.state, shortestPath(this.city, rt.state.nodeId, to), dest);
+    };
+    const atDepot = rt.state.nodeId === rt.params.depotNode;
+    if (rt.state.loadKg >= rt.params.payloadKg * LOAD_FULL_FRACTION || (!shift && rt.state.loadKg > 0)) return go(this.city.transfer.nodeId, { kind: 'transfer' });
+    if (!shift) return atDepot ? void (rt.state = parkTruck(rt.state)) : go(rt.params.depotNode, { kind: 'depot' });
+    const bin = this.fullestBin(rt.params.serviceZones);
+    if (bin) {
+      this.claimedBins.set(bin.spec.id, rt.spec.id);
+      return go(bin.spec.nodeId, { kind: 'bin', binId: bin.spec.id });
+    }
+    if (!atDepot) return go(rt.params.depotNode, { kind: 'depot' });
+    rt.state = parkTruck(rt.state); // nothing to collect: wait at the depot, engine off
+  }
+
+  private fullestBin(zones: string[]): DeviceRuntime | null {
+    let best: DeviceRuntime | null = null;
+    let bestFill = BIN_DISPATCH_PCT;
+    for (const zone of zones) {
+      for (const bin of this.binsByZone.get(zone) ?? []) {
+        if (bin.kind !== 'bin' || this.claimedBins.has(bin.spec.id)) continue;
+        if (bin.state.fillPct >= bestFill) [best, bestFill] = [bin, bin.state.fillPct];
+      }
+    }
+    return best;
+  }
+
+  /** Empties every bin within COLLECT_RADIUS_M of the stop; returns the kilograms collected. */
+  collectAround(lat: number, lon: number, t: number): number {
+    let kg = 0;
+    const [cx, cy] = this.cell(lat, lon);
+    for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        for (const bin of this.binGrid.get(`${cx + dx}:${cy + dy}`) ?? []) {
+          if (bin.kind !== 'bin' || haversineM(bin.spec, { lat, lon }) > COLLECT_RADIUS_M) continue;
+          this.advance(bin, Math.max(t, bin.t));
+          const { state, collectedPct } = emptyBin(bin.state, bin.rng);
+          bin.state = state;
+          kg += (collectedPct / 100) * bin.params.capacityL * WASTE_DENSITY_KG_L;
+        }
+      }
+    }
+    return kg;
+  }
+
+  private cell(lat: number, lon: number): [number, number] {
+    // ~60 m cells: a 3×3 neighbourhood always covers the 30 m radius.
+    const y = Math.floor((lat * 111_320) / 60);
+    const x = Math.floor((lon * 111_320 * Math.cos((this.city.center.lat * Math.PI) / 180)) / 60);
+    return [x, y];
+  }
+
+  private cellKey(lat: number, lon: number): string {
+    const [x, y] = this.cell(lat, lon);
+    return `${x}:${y}`;
+  }
+}
+
+export { HOUR_MS };

@@ -1,0 +1,2 @@
+import { defineConfig } from 'vitest/config';
+export default defineConfig({ test: { name: 'firmware-sim', include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 30_000 } });
