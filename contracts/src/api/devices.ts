@@ -42,6 +42,11 @@ export interface Device {
   status: 'active' | 'revoked';
   createdAt: string;
   lastSeenAt: string | null;
+  /**
+   * Last retained `status` the server saw on the device's MQTT status topic; absent when it has
+   * not seen one since it started (the server keeps this in memory only).
+   */
+  online?: boolean;
 }
 
 /** The secret is returned once, at registration; only its hash is stored. */
@@ -106,4 +111,41 @@ export interface CredentialSyncResponse {
 export interface HealthResponse {
   status: 'ok' | 'degraded';
   dependencies: Record<string, { status: 'ok' | 'down'; detail?: string }>;
+}
+
+/** `GET /api/devices` query. Numbers arrive as strings and are coerced. */
+export const listDevicesQuerySchema = z.object({
+  kind: z.enum(DEVICE_KINDS).optional(),
+  zone: z.string().min(1).max(64).optional(),
+  status: z.enum(['active', 'revoked']).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type ListDevicesQuery = z.infer<typeof listDevicesQuerySchema>;
+export interface DeviceListResponse {
+  items: Device[];
+  /** Devices matching the filter, ignoring limit/offset. */
+  total: number;
+}
+
+/** `POST /api/devices/:id/secret`: a new secret, returned once; the old one stops working. */
+export interface RotateSecretResponse {
+  deviceId: string;
+  secret: string;
+}
+
+export const OPERATOR_ROLES = ['admin', 'dispatcher', 'crew', 'viewer'] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+/** `POST /api/auth/operators` (admin): create another operator account. */
+export const createOperatorSchema = z.object({
+  username: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must match [A-Za-z0-9_.-]{1,64}'),
+  password: z.string().min(8).max(256),
+  role: z.enum(OPERATOR_ROLES),
+});
+export type CreateOperatorRequest = z.infer<typeof createOperatorSchema>;
+export interface OperatorResponse {
+  username: string;
+  role: OperatorRole;
+  createdAt: string;
 }

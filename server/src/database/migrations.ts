@@ -1,0 +1,57 @@
+/**
+ * Ordered schema migrations. Append only: never edit one that has shipped, add the next number.
+ * The same SQL runs on PGlite and PostgreSQL.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'devices',
+    sql: `
+      -- Bumped on insert, revoke and secret rotation; the gateways' credential sync reads "revision > cursor".
+      CREATE SEQUENCE device_revision_seq;
+      CREATE TABLE devices (
+        id            text PRIMARY KEY,
+        kind          text NOT NULL CHECK (kind IN ('bin', 'toilet', 'septic', 'streetlight', 'truck')),
+        name          text NOT NULL,
+        lat           double precision NOT NULL,
+        lon           double precision NOT NULL,
+        zone          text,
+        attributes    jsonb NOT NULL DEFAULT '{}'::jsonb,
+        secret_hash   text NOT NULL,
+        status        text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'revoked')),
+        created_at    timestamptz NOT NULL DEFAULT now(),
+        last_seen_at  timestamptz,
+        revision      bigint NOT NULL DEFAULT nextval('device_revision_seq')
+      );
+      CREATE UNIQUE INDEX devices_revision_idx ON devices (revision);
+      CREATE INDEX devices_kind_idx ON devices (kind);
+      CREATE INDEX devices_zone_idx ON devices (zone);
+    `,
+  },
+  {
+    version: 2,
+    name: 'operators',
+    sql: `
+      CREATE TABLE operators (
+        username       text PRIMARY KEY,
+        password_hash  text NOT NULL,
+        role           text NOT NULL CHECK (role IN ('admin', 'dispatcher', 'crew', 'viewer')),
+        created_at     timestamptz NOT NULL DEFAULT now()
+      );
+      -- Bearer tokens are stored as SHA-256 hashes, so a database dump does not hand out sessions.
+      CREATE TABLE operator_tokens (
+        token_hash  text PRIMARY KEY,
+        username    text NOT NULL REFERENCES operators (username) ON DELETE CASCADE,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        expires_at  timestamptz NOT NULL
+      );
+      CREATE INDEX operator_tokens_expires_idx ON operator_tokens (expires_at);
+    `,
+  },
+];
