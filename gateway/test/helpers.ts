@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DeviceCredential, DeviceKind } from '@sanitation/contracts';
+import { generateDeviceSecret, hashDeviceSecret } from '@sanitation/contracts/credentials';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { pino } from 'pino';
+import { parseGatewayConfig, type GatewayConfig } from '../src/config/gateway.config.js';
+import { startGateway, type RunningGateway } from '../src/gateway.js';
+
+export const INFLUX_URL = (process.env.TEST_INFLUX_URL ?? 'http://127.0.0.1:18086').replace(/\/+$/, '');
+export const INTERNAL_TOKEN = 'test-internal-token-0123456789';
+
+export interface TestDevice {
+  deviceId: string;
+  kind: DeviceKind;
+  zone: string | null;
+  secret: string;
+}
+
+/**
+ * Stand-in for the server's credential endpoint (the real server is another workspace; the
+ * e2e suite uses it). Incremental: `since=<n>` returns devices changed after version n.
+ */
+export class CredentialStub {
+  private server!: Server;
+  private version = 0;
+  private readonly devices = new Map<string, DeviceCredential & { version: number }>();
+  url = '';
+  requests = 0;
+  down = false;
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      this.requests += 1;
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (this.down) return void res.writeHead(503).end();
+      if (url.pathname !== '/api/internal/credentials') return void res.writeHead(404).end();
+      if (req.headers.authorization !== `Bearer ${INTERNAL_TOKEN}`) return void res.writeHead(401).end();
+      const since = url.searchParams.get('since');
+      const all = [...this.devices.values()];
+      const list = since === null ? all : all.filter((d) => d.version > Number(since));
+      const body = {
+        cursor: String(this.version),
+        full: since === null,
+        devices: list.map(({ version: _v, ...d }) => d),
+      };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  add(deviceId: string, kind: DeviceKind, zone: string | null = 'zone-a'): TestDevice {
+    const secret = generateDeviceSecret();
+    this.devices.set(deviceId, { deviceId, kind, zone, secretHash: hashDeviceSecret(secret), revoked: false, version: ++this.version });
+    return { deviceId, kind, zone, secret };
+  }
+
+  revoke(deviceId: string): void {
+    const d = this.devices.get(deviceId)!;
+    d.revoked = true;
+    d.version = ++this.version;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}
+
+export async function influxQuery(db: string, q: string): Promise<any> {
+  const res = await fetch(`${INFLUX_URL}/query?${new URLSearchParams({ db, q, epoch: 'ns' })}`, { method: 'POST' });
+  if (!res.ok) throw new Error(`influx query failed: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Rows of `SELECT * FROM <kind> WHERE deviceId = '<id>'` as objects. */
+export async function influxRows(db: string, kind: string, deviceId: string): Promise<Record<string, unknown>[]> {
+  const body = await influxQuery(db, `SELECT * FROM "${kind}" WHERE "deviceId" = '${deviceId}'`);
+  const series = body.results?.[0]?.series?.[0];
+  if (!series) return [];
+  return series.values.map((v: unknown[]) => Object.fromEntries(series.columns.map((c: string, i: number) => [c, v[i]])));
+}
+
+export async function dropDatabase(db: string): Promise<void> {
+  await influxQuery(db, `DROP DATABASE "${db}"`).catch(() => {});
+}
+
+export function uniqueDb(prefix: string): string {
+  return `gw_${prefix}_${process.pid}_${Date.now().toString(36)}`;
+}
+
+export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `gw-${prefix}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function testConfig(over: Record<string, string>): GatewayConfig {
+  return parseGatewayConfig({
+    MQTT_HOST: '127.0.0.1',
+    MQTT_PORT: '0',
+    MQTT_WS_PORT: '0',
+    GATEWAY_HTTP_PORT: '0',
+    GATEWAY_ID: 'gw-test',
+    INTERNAL_TOKEN,
+    CREDENTIAL_SYNC_MS: '200',
+    INFLUX_URL,
+    LOG_LEVEL: 'silent',
+    ...over,
+  });
+}
+
+export async function startTestGateway(config: GatewayConfig): Promise<RunningGateway> {
+  return startGateway(config, { logger: pino({ level: process.env.GW_TEST_LOG ?? 'silent' }) });
+}
+
+export function connect(port: number, opts: IClientOptions, protocol: 'mqtt' | 'ws' = 'mqtt'): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(`${protocol}://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 5000, ...opts });
+    client.once('connect', () => resolve(client));
+    client.once('error', (err) => {
+      client.end(true);
+      reject(err);
+    });
+    client.once('close', () => reject(new Error('closed before CONNACK')));
+  });
+}
+
+export function deviceClient(port: number, d: TestDevice, extra: IClientOptions = {}, protocol: 'mqtt' | 'ws' = 'mqtt') {
+  return connect(port, { username: d.deviceId, password: d.secret, clientId: `c-${d.deviceId}`, ...extra }, protocol);
+}
+
+export function publish(client: MqttClient, topic: string, payload: string | Buffer, qos: 0 | 1 = 1): Promise<void> {
+  return new Promise((resolve, reject) => client.publish(topic, payload, { qos }, (err) => (err ? reject(err) : resolve())));
+}
+
+/** Polls until `fn` returns a truthy value (asserting outcomes, not timings). */
+export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 15_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export async function getStats(httpPort: number): Promise<any> {
+  const res = await fetch(`http://127.0.0.1:${httpPort}/stats`);
+  return res.json();
+}
