@@ -40,7 +40,8 @@ describe('MQTT over WebSocket', () => {
     await eventually(async () => (await fetch(`http://127.0.0.1:${gw.httpPort}/stats`).then((r) => r.json())).credentials.devices > 1);
     const client = await deviceClient(gw.wsPort, truck, {}, 'ws');
     const closed = new Promise<void>((r) => client.once('close', () => r()));
-    client.publish(deviceTopic('truck', truck.deviceId, 'telemetry'), 'x'.repeat(4500) // within ws' frame limit (limit + 1 KiB), above the MQTT packet limit, { qos: 1 });
+    // 4,500 bytes: within ws' frame limit (limit + 1 KiB), above the 4,096-byte MQTT packet limit.
+    client.publish(deviceTopic('truck', truck.deviceId, 'telemetry'), 'x'.repeat(4500), { qos: 1 });
     await closed;
     client.end(true);
   });
