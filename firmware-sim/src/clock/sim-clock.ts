@@ -1,0 +1,36 @@
+/**
+ * Simulated time: `speed` simulated ms per real ms from `startSim`. Pausing is not needed; the
+ * clock only runs forwards, and a stopped clock stays at its last reading.
+ */
+export class SimClock {
+  private realStart = 0;
+  private frozenAt: number | null = null;
+
+  constructor(
+    readonly startSim: number,
+    readonly speed: number,
+    private readonly realNow: () => number = () => performance.now(),
+  ) {
+    this.frozenAt = startSim;
+  }
+
+  start(): void {
+    this.realStart = this.realNow();
+    this.frozenAt = null;
+  }
+
+  freeze(): void {
+    this.frozenAt = this.now();
+  }
+
+  /** Current sim time, epoch ms. */
+  now(): number {
+    if (this.frozenAt !== null) return this.frozenAt;
+    return this.startSim + (this.realNow() - this.realStart) * this.speed;
+  }
+
+  /** Real milliseconds until sim time `t`. */
+  realDelayUntil(t: number): number {
+    return Math.max(0, (t - this.now()) / this.speed);
+  }
+}
