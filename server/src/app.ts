@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { config as rxjsConfig } from 'rxjs';
 import { AppModule } from './app.module.js';
 import type { AdminPasswordSink } from './auth/auth.service.js';
 import type { ServerConfig } from './config/server.config.js';
@@ -27,6 +28,9 @@ const JSON_BODY_LIMIT = '32mb';
  */
 export async function createServerApp(config: ServerConfig, options: CreateServerAppOptions = {}): Promise<INestApplication> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  // RxJS rethrows a subscriber's error asynchronously, which would kill the process: a faulty
+  // consumer of ReadingsBus.readings$ must cost its own reading, not the server.
+  rxjsConfig.onUnhandledError = (err) => logger.error({ err }, 'unhandled error in an RxJS subscriber');
   const database = await openDatabase(config);
   let app: NestExpressApplication;
   try {

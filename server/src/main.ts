@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { createServerApp } from './app.js';
 import { ConfigException, parseServerConfig, type ServerConfig } from './config/server.config.js';
 import { createLogger } from './logging/logger.js';
@@ -37,4 +39,5 @@ async function main(): Promise<void> {
 }
 
 // Run only as the entry point, so tests and tools can import createServerApp from here.
-if (import.meta.url === `file://${process.argv[1]}`) void main();
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(realpathSync(entry)).href) void main();

@@ -154,14 +154,15 @@ export class DevicesRepository {
    * the highest revision returned, or `since` when nothing changed.
    */
   async credentialsSince(since: bigint | null): Promise<{ cursor: string; devices: DeviceCredential[] }> {
-    const rows = await this.db.query<{ id: string; kind: DeviceKind; zone: string | null; secret_hash: string; status: string; revision: string }>(
-      `SELECT id, kind, zone, secret_hash, status, revision::text AS revision FROM devices
+    // The text alias must not be named `revision`: ORDER BY would then sort the text ('9999' > '10000').
+    const rows = await this.db.query<{ id: string; kind: DeviceKind; zone: string | null; secret_hash: string; status: string; rev: string }>(
+      `SELECT id, kind, zone, secret_hash, status, revision::text AS rev FROM devices
        ${since === null ? '' : 'WHERE revision > $1::bigint'} ORDER BY revision`,
       since === null ? [] : [since.toString()],
     );
     const last = rows.at(-1);
     return {
-      cursor: last ? last.revision : (since ?? 0n).toString(),
+      cursor: last ? last.rev : (since ?? 0n).toString(),
       devices: rows.map((r) => ({
         deviceId: r.id,
         kind: r.kind,

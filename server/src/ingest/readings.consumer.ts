@@ -126,7 +126,9 @@ export class ReadingsConsumer implements OnApplicationBootstrap, OnModuleDestroy
     const { readings } = parsed.data;
     this.stats.batches++;
     this.stats.readings += readings.length;
-    for (const r of readings) this.lastSeen.note(r.deviceId, new Date(r.receivedAt));
+    // Clamp to our clock: a gateway whose clock runs ahead must not pin last_seen_at in the future.
+    const now = Date.now();
+    for (const r of readings) this.lastSeen.note(r.deviceId, new Date(Math.max(0, Math.min(r.receivedAt, now))));
     this.bus.publish(readings);
   }
 
