@@ -8,8 +8,10 @@ import { join, resolve, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { INTERNAL_READINGS_TOPIC } from '@sanitation/contracts';
 import { performance } from 'node:perf_hooks';
 import { LoadGenerator } from './load-generator.mjs';
+import { RawSubscriber } from './raw-subscriber.mjs';
 import { startCredentialsEndpoint } from './credentials-endpoint.mjs';
 import { resolveInflux, createDatabase, dropDatabase, countReadings, countPerDevice } from './influx.mjs';
 import { spawnNode, stopChild, onCleanup } from './processes.mjs';
@@ -109,6 +111,7 @@ export async function runIngestPhase({ fleet, workDir, runId, config }) {
 
   const statsUrl = `http://127.0.0.1:${httpPort}/stats`;
   const gen = new LoadGenerator({ port: mqttPort, devices: fleet, readingsPerDevice: config.readingsPerDevice, window: config.window });
+  const core = new RawSubscriber({ port: mqttPort, topic: INTERNAL_READINGS_TOPIC, clientId: 'bench-core', username: '$svc:bench-core', password: token });
   try {
     // Ready = /stats answers and the gateway has fetched the fleet's credentials at least once.
     const readyBy = Date.now() + 30_000;
@@ -117,6 +120,9 @@ export async function runIngestPhase({ fleet, workDir, runId, config }) {
       if (Date.now() > readyBy) throw new Error(`gateway not ready within 30 s (stats ${statsUrl}, credential polls ${creds.polls()}); log tail:\n${tail(logFile, 30)}`);
       await sleep(100);
     }
+    // Stands in for the server: a service client subscribed to the accepted-readings topic, so
+    // the gateway pays for handing every batch on, as it does in production.
+    await core.start();
     const c0 = performance.now();
     await gen.connectAll();
     log(`${label} ${gen.connections.length} connections up in ${fmt(performance.now() - c0)} ms`);
@@ -162,6 +168,7 @@ export async function runIngestPhase({ fleet, workDir, runId, config }) {
     );
     console.log(`${label} CPU (% of one core) from first publish to all stored: ${cpuText}`);
     console.log(`${label} gateway /stats: ${JSON.stringify(finalStats)}`);
+    console.log(`${label} ${INTERNAL_READINGS_TOPIC}: ${fmt(core.received)} batches delivered to the stand-in core subscriber`);
 
     // Exactly once, per device: stored count per deviceId must equal that device's acked count.
     const perDevice = await countPerDevice(influx.url, db, MEASUREMENT);
@@ -179,6 +186,7 @@ export async function runIngestPhase({ fleet, workDir, runId, config }) {
     return { rate, ok: ok && persistedAt > 0 };
   } finally {
     await gen.close();
+    core.close();
     const exit = await stopChild(gateway, 15_000);
     if (config.profile) {
       const profiles = existsSync(profDir) ? readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')) : [];

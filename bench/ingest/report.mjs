@@ -2,6 +2,7 @@
 // and diagnostics to stderr, so stdout's last line is always the summary.
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 /** @param {string} msg */
 export function log(msg) {
@@ -43,6 +44,18 @@ function cpuMsOf(pid) {
   }
 }
 
+/** Busy and total jiffies of the whole machine, from /proc/stat. */
+function machineJiffies() {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0); // idle + iowait
+    const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0); // without guest (already in user)
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: NaN, total: NaN };
+  }
+}
+
 /**
  * Measures the CPU used by some processes over an interval, as % of one core, so a phase
  * line can show whether the generator or the system under test was saturated.
@@ -51,13 +64,26 @@ function cpuMsOf(pid) {
 export function cpuMeter(pids) {
   const t0 = performance.now();
   const start = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid ? cpuMsOf(pid) : NaN]));
+  const machine0 = machineJiffies();
   return {
-    /** @returns {string} e.g. `bench 95%, broker 99%` */
+    /** @returns {string} e.g. `bench 25%, broker 99%; machine 70% busy (2 cores)` */
     stop() {
       const wall = performance.now() - t0;
-      return Object.entries(pids)
-        .map(([k, pid]) => `${k} ${pid ? Math.round((100 * (cpuMsOf(pid) - (start[k] ?? 0))) / wall) : '?'}%`)
-        .join(', ');
+      const machine1 = machineJiffies();
+      const busyPct = Math.round((100 * (machine1.busy - machine0.busy)) / (machine1.total - machine0.total));
+      return (
+        Object.entries(pids)
+          .map(([k, pid]) => `${k} ${pid ? Math.round((100 * (cpuMsOf(pid) - (start[k] ?? 0))) / wall) : '?'}%`)
+          .join(', ') + `; whole machine ${busyPct}% busy (${cpus().length} cores, incl. other processes)`
+      );
     },
   };
+}
+
+/** Share of the machine's CPU busy over `ms` (other processes included), before a phase. */
+export async function machineBusyPct(ms = 1000) {
+  const a = machineJiffies();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = machineJiffies();
+  return Math.round((100 * (b.busy - a.busy)) / (b.total - a.total));
 }

@@ -17,7 +17,7 @@ import { LoadGenerator } from './load-generator.mjs';
 import { RawSubscriber } from './raw-subscriber.mjs';
 import { spawnNode, stopChild, onCleanup, cleanup, installSignalHandlers } from './processes.mjs';
 import { runIngestPhase } from './ingest-phase.mjs';
-import { log, fmt, progressReporter, latencyText, cpuMeter } from './report.mjs';
+import { log, fmt, progressReporter, latencyText, cpuMeter, machineBusyPct } from './report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -162,6 +162,8 @@ async function main() {
     `${config.devices} devices, ${config.readingsPerDevice} readings each per phase, window ${config.window}, ` +
       `time limit ${config.timeLimitMs / 1000} s, work dir ${workDir}`,
   );
+  const idle = await machineBusyPct();
+  log(`machine ${idle}% busy before the run (${idle > 20 ? 'other processes are using the CPU: expect lower, noisier figures' : 'quiet'})`);
   let failed = false;
   /** @type {number | null} */
   let rawRate = null;
