@@ -158,3 +158,57 @@ export async function getStats(httpPort: number): Promise<any> {
   const res = await fetch(`http://127.0.0.1:${httpPort}/stats`);
   return res.json();
 }
+
+/**
+ * TCP pass-through in front of the real influxd that can simulate an outage: while `down`, new
+ * connections are reset and open ones are cut. The gateway sees exactly what a dead InfluxDB
+ * looks like (ECONNRESET/ECONNREFUSED-style errors), the data still goes to the real server.
+ */
+export class InfluxOutageProxy {
+  private server!: import('node:net').Server;
+  private readonly open = new Set<import('node:net').Socket>();
+  down = false;
+  url = '';
+
+  async start(): Promise<this> {
+    const net = await import('node:net');
+    const target = new URL(INFLUX_URL);
+    this.server = net.createServer((client) => {
+      if (this.down) {
+        client.resetAndDestroy();
+        return;
+      }
+      const upstream = net.connect(Number(target.port || 80), target.hostname);
+      this.open.add(client);
+      this.open.add(upstream);
+      const cleanup = () => {
+        client.destroy();
+        upstream.destroy();
+        this.open.delete(client);
+        this.open.delete(upstream);
+      };
+      client.on('error', cleanup).on('close', cleanup);
+      upstream.on('error', cleanup).on('close', cleanup);
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  setDown(down: boolean): void {
+    this.down = down;
+    if (down) for (const s of this.open) s.destroy();
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.open) s.destroy();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}
+
+/** Distinct `seq` values stored for a device, and the number of points. */
+export async function storedSeqs(db: string, kind: string, deviceId: string): Promise<{ seqs: Set<number>; points: number }> {
+  const rows = await influxRows(db, kind, deviceId);
+  return { seqs: new Set(rows.map((r) => r.seq as number)), points: rows.length };
+}

@@ -66,6 +66,8 @@ export class Spool {
   /** Readings appended (durably) and not yet confirmed; maintained by append/confirm. */
   pendingReadings = 0;
   confirmedReadings = 0;
+  /** Group commits done (write + fdatasync pairs); appends/commits is the batching factor. */
+  commits = 0;
   private readonly segmentBytes: number;
 
   private constructor(
@@ -216,6 +218,7 @@ export class Spool {
         // Undo a partial write so the log stays a sequence of whole records.
         ftruncate(fd, startSize, () => {});
       } else {
+        this.commits += 1;
         this.activeSize = startSize + buf.length;
         for (const g of group) this.pendingReadings += g.count;
       }
