@@ -203,7 +203,14 @@ export class DeviceFirmware {
         });
       });
     }
-    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    await new Promise<void>((resolve) => {
+      // A broker that stopped answering must not hold up shutdown: give up and cut the socket.
+      const timer = setTimeout(() => client.end(true, {}, () => resolve()), 3000);
+      client.end(false, {}, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     this.connected = false;
   }
 
@@ -234,6 +241,9 @@ export class DeviceFirmware {
     if (wasConnected && this.buffer.inflightBatches > 0) this.counters.sendFailures += this.buffer.inflightBatches;
     this.buffer.requeueAll();
     this.epoch++;
+    // reconnect() starts with fresh packet stores, so MQTT.js would wait forever for PUBACKs of the
+    // old session's packets (and a graceful end() with it). We resend those readings ourselves.
+    if (this.client) for (const key of Object.keys(this.client.outgoing)) delete this.client.outgoing[Number(key)];
     if (this.stopping || this.reconnectTimer) return;
     const delay = this.backoff.next();
     this.reconnectTimer = setTimeout(() => {
