@@ -1,0 +1,199 @@
+/**
+ * Runs the whole system for end-to-end tests: its own influxd (so a test can stop it), the server
+ * and the gateway as separate processes exactly as `npm start` runs them, on free ports in a
+ * scratch folder. Everything is torn down by `stop()`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import net from 'node:net';
+// @ts-expect-error plain .mjs helper without type declarations
+import { startInflux, waitForPort } from '../scripts/services.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = net.createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastErr: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastErr = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`);
+}
+export { waitFor };
+
+interface Influx {
+  url: string;
+  pid: number;
+  stop(): void;
+}
+
+export interface Stack {
+  dir: string;
+  serverUrl: string;
+  mqttUrl: string;
+  mqttPort: number;
+  gatewayHttpUrl: string;
+  influxUrl: string;
+  influxDb: string;
+  adminPassword: string;
+  internalToken: string;
+  /** Operator bearer token for the admin. */
+  token(): Promise<string>;
+  influxQuery(q: string): Promise<InfluxSeries[]>;
+  gatewayStats(): Promise<GatewayStats>;
+  stopInflux(): Promise<void>;
+  startInflux(): Promise<void>;
+  killGateway(signal?: NodeJS.Signals): Promise<void>;
+  startGateway(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface InfluxSeries {
+  name: string;
+  tags?: Record<string, string>;
+  columns: string[];
+  values: unknown[][];
+}
+
+export interface GatewayStats {
+  accepted: number;
+  duplicates: number;
+  rejected: { total: number; byReason: Record<string, number>; byDevice: Record<string, Record<string, number>> };
+  [key: string]: unknown;
+}
+
+function waitExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((res) => child.once('exit', () => res()));
+}
+
+export async function startStack(opts: { influxDb?: string } = {}): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), 'sanitation-e2e-'));
+  const influxPort = await freePort();
+  const [httpPort, mqttPort, wsPort, gwHttpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const adminPassword = 'e2e-admin-password';
+  const internalToken = 'e2e-internal-token-0123456789';
+  const influxDb = opts.influxDb ?? 'e2e';
+  let influx: Influx = await startInflux({ dir: join(dir, 'influx'), port: influxPort });
+  const influxEnv = { INFLUX_API: '1', INFLUX_URL: influx.url, INFLUX_DB: influxDb, LOG_LEVEL: 'warn' };
+  const serverUrl = `http://127.0.0.1:${httpPort}`;
+
+  const spawnNode = (name: string, script: string, env: Record<string, string>): ChildProcess => {
+    const out = openSync(join(dir, `${name}.log`), 'a');
+    return spawn(process.execPath, [join(ROOT, script)], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production', ...influxEnv, ...env },
+      stdio: ['ignore', out, out],
+    });
+  };
+
+  const server = spawnNode('server', 'server/dist/main.js', {
+    PORT: String(httpPort),
+    HOST: '127.0.0.1',
+    DATA_DIR: join(dir, 'server-data'),
+    ADMIN_PASSWORD: adminPassword,
+    INTERNAL_TOKEN: internalToken,
+    GATEWAY_MQTT_URLS: `mqtt://127.0.0.1:${mqttPort}`,
+  });
+  const gatewayEnv = {
+    MQTT_HOST: '127.0.0.1',
+    MQTT_PORT: String(mqttPort),
+    MQTT_WS_PORT: String(wsPort),
+    GATEWAY_HTTP_PORT: String(gwHttpPort),
+    GATEWAY_ID: 'e2e-gw',
+    SERVER_URL: serverUrl,
+    INTERNAL_TOKEN: internalToken,
+    SPOOL_DIR: join(dir, 'spool'),
+  };
+  let gateway: ChildProcess | undefined;
+  const gatewayHttpUrl = `http://127.0.0.1:${gwHttpPort}`;
+
+  const stack: Stack = {
+    dir,
+    serverUrl,
+    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    mqttPort,
+    gatewayHttpUrl,
+    get influxUrl() {
+      return influx.url;
+    },
+    influxDb,
+    adminPassword,
+    internalToken,
+    async token() {
+      const res = await fetch(`${serverUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: adminPassword }),
+      });
+      if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { token: string }).token;
+    },
+    async influxQuery(q: string) {
+      const res = await fetch(`${influx.url}/query?${new URLSearchParams({ db: influxDb, q })}`);
+      const body = (await res.json()) as { results?: { series?: InfluxSeries[]; error?: string }[]; error?: string };
+      const err = body.error ?? body.results?.[0]?.error;
+      if (err) throw new Error(`InfluxQL "${q}": ${err}`);
+      return body.results?.[0]?.series ?? [];
+    },
+    async gatewayStats() {
+      const res = await fetch(`${gatewayHttpUrl}/stats`);
+      return (await res.json()) as GatewayStats;
+    },
+    async stopInflux() {
+      influx.stop();
+      await waitFor('influxd to stop', async () => {
+        try {
+          await fetch(`${influx.url}/ping`);
+          return undefined;
+        } catch {
+          return true;
+        }
+      }, 30_000);
+    },
+    async startInflux() {
+      influx = await startInflux({ dir: join(dir, 'influx'), port: influxPort });
+    },
+    async killGateway(signal: NodeJS.Signals = 'SIGKILL') {
+      if (!gateway) return;
+      gateway.kill(signal);
+      await waitExit(gateway);
+      gateway = undefined;
+    },
+    async startGateway() {
+      gateway = spawnNode('gateway', 'gateway/dist/main.js', gatewayEnv);
+      await waitForPort(mqttPort, '127.0.0.1', 30_000);
+      await waitFor('gateway /healthz', async () => ((await fetch(`${gatewayHttpUrl}/healthz`)).ok ? true : undefined), 30_000);
+    },
+    async stop() {
+      await stack.killGateway('SIGTERM');
+      server.kill('SIGTERM');
+      await waitExit(server);
+      influx.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+
+  await waitFor('server /api/health', async () => ((await fetch(`${serverUrl}/api/health`)).status < 500 ? true : undefined), 60_000);
+  await stack.startGateway();
+  return stack;
+}
