@@ -9,7 +9,8 @@
 import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { generateDeviceSecret } from '@sanitation/contracts/credentials';
@@ -20,6 +21,7 @@ import { runIngestPhase } from './ingest-phase.mjs';
 import { log, fmt, progressReporter, latencyText, cpuMeter, machineBusyPct } from './report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = resolve(HERE, '../..');
 
 const USAGE = `usage: node bench/ingest/run.mjs [options]
   --phase both|raw|ingest      phases to run (default both; the summary line needs both)
@@ -31,6 +33,7 @@ const USAGE = `usage: node bench/ingest/run.mjs [options]
   --influx-url URL             InfluxDB 1.x (default: INFLUX_URL, TEST_INFLUX_URL, http://127.0.0.1:18086, else start one)
   --gateway-env KEY=VALUE      extra environment for the gateway child (repeatable)
   --profile                    run the gateway with --cpu-prof and print its hottest functions
+  --no-build                   do not build contracts + gateway first (turbo, incremental)
   --keep                       keep the InfluxDB database and the temp dir (spool, logs)`;
 
 const { values: args } = parseArgs({
@@ -45,6 +48,7 @@ const { values: args } = parseArgs({
     'gateway-env': { type: 'string', multiple: true, default: [] },
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -75,6 +79,7 @@ const config = {
   gatewayEnv: /** @type {string[]} */ (args['gateway-env']),
   profile: args.profile,
   keep: args.keep,
+  build: !args['no-build'],
 };
 if (!['both', 'raw', 'ingest'].includes(config.phase)) {
   console.error(`--phase must be both, raw or ingest, got "${config.phase}"`);
@@ -85,6 +90,17 @@ for (const kv of config.gatewayEnv) {
     console.error(`--gateway-env expects KEY=VALUE, got "${kv}"`);
     process.exit(2);
   }
+}
+
+/** Builds the gateway and what it depends on (turbo skips what is up to date); output to stderr. */
+function buildGateway() {
+  log('building @sanitation/gateway (turbo; --no-build skips this)');
+  const r = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@sanitation/gateway', '--output-logs=errors-only'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 2, 2],
+    timeout: 300_000,
+  });
+  if (r.status !== 0) throw new Error(`building the gateway failed (exit ${r.status ?? r.signal})`);
 }
 
 /** 1,000 devices `bench-bin-0001`.. with fresh random secrets. */
@@ -164,6 +180,7 @@ async function main() {
   );
   const idle = await machineBusyPct();
   log(`machine ${idle}% busy before the run (${idle > 20 ? 'other processes are using the CPU: expect lower, noisier figures' : 'quiet'})`);
+  if (config.phase !== 'raw' && config.build) buildGateway();
   let failed = false;
   /** @type {number | null} */
   let rawRate = null;
