@@ -131,4 +131,13 @@ describe('ingest: MQTT → spool → InfluxDB', () => {
     expect(batch.gatewayId).toBe('gw-test');
     expect(batch.readings).toEqual([expect.objectContaining({ deviceId: bin.deviceId, kind: 'bin', zone: 'north', seq: 30, values: { fillPct: 30 } })]);
   });
+
+  it('serves /healthz and Prometheus /metrics', async () => {
+    const health = await fetch(`http://127.0.0.1:${gw.httpPort}/healthz`).then((r) => r.json());
+    expect(health).toMatchObject({ status: 'ok', gatewayId: 'gw-test' });
+    const metrics = await fetch(`http://127.0.0.1:${gw.httpPort}/metrics`).then((r) => r.text());
+    const accepted = Number(/^gateway_readings_accepted_total (\d+)/m.exec(metrics)?.[1]);
+    expect(accepted).toBe((await getStats(gw.httpPort)).accepted);
+    expect(metrics).toMatch(/gateway_readings_rejected_total\{reason="out_of_range"\} [1-9]/);
+  });
 });

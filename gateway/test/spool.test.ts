@@ -90,7 +90,7 @@ describe('spool', () => {
     const data = readFileSync(path);
     const firstSize = (decodeRecord(data, 0) as { size: number }).size;
     const secondSize = (decodeRecord(data, firstSize) as { size: number }).size;
-    data[firstSize + secondSize + 14] ^= 0xff; // flip a payload byte of the third record
+    data[firstSize + secondSize + 14]! ^= 0xff; // flip a payload byte of the third record
     const { writeFileSync } = await import('node:fs');
     writeFileSync(path, data);
     const recovered: RecoveredRecord[] = [];

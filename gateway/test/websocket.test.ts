@@ -1,7 +1,7 @@
 import { deviceTopic } from '@sanitation/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../src/gateway.js';
-import { CredentialStub, deviceClient, dropDatabase, eventually, influxRows, publish, startTestGateway, tempDir, testConfig, uniqueDb } from './helpers.js';
+import { CredentialStub, deviceClient, dropDatabase, eventually, getStats, influxRows, publish, startTestGateway, tempDir, testConfig, uniqueDb } from './helpers.js';
 
 describe('MQTT over WebSocket', () => {
   const db = uniqueDb('ws');
@@ -23,7 +23,7 @@ describe('MQTT over WebSocket', () => {
 
   it('authenticates, ingests and stores a reading sent over WebSocket', async () => {
     const truck = stub.add('truck-ws', 'truck', 'depot');
-    await eventually(async () => (await fetch(`http://127.0.0.1:${gw.httpPort}/stats`).then((r) => r.json())).credentials.devices > 0);
+    await eventually(async () => (await getStats(gw.httpPort)).credentials.devices > 0);
     const client = await deviceClient(gw.wsPort, truck, {}, 'ws');
     const ts = Date.now();
     await publish(client, deviceTopic('truck', truck.deviceId, 'telemetry'), JSON.stringify({ ts, seq: 3, lat: 31.23, lon: 121.47, ignition: true }));
@@ -37,7 +37,7 @@ describe('MQTT over WebSocket', () => {
 
   it('enforces the packet size limit over WebSocket too', async () => {
     const truck = stub.add('truck-ws2', 'truck');
-    await eventually(async () => (await fetch(`http://127.0.0.1:${gw.httpPort}/stats`).then((r) => r.json())).credentials.devices > 1);
+    await eventually(async () => (await getStats(gw.httpPort)).credentials.devices > 1);
     const client = await deviceClient(gw.wsPort, truck, {}, 'ws');
     const closed = new Promise<void>((r) => client.once('close', () => r()));
     // 4,500 bytes: within ws' frame limit (limit + 1 KiB), above the 4,096-byte MQTT packet limit.

@@ -85,9 +85,10 @@ export class IngestService {
     }
     stats.duplicates += duplicates;
     if (added === 0) {
-      // A duplicate may still be in flight to disk (the original publish's group): ack only
-      // once everything appended so far is durable, or the PUBACK could precede the data.
-      if (duplicates > 0) this.opts.spool.whenDurable(() => done(null));
+      // The original of a duplicate may not be on disk yet (still in this turn's group or in the
+      // spool's commit in flight): ack only once it is, or the PUBACK could precede the data.
+      if (duplicates > 0 && this.group.length > 0) this.groupCallbacks.push(done);
+      else if (duplicates > 0) this.opts.spool.whenDurable(() => done(null));
       else done(null);
       return;
     }
