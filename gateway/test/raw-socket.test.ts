@@ -71,7 +71,7 @@ describe('broker hygiene on the raw byte stream', () => {
     stub = await new CredentialStub().start();
     dev = stub.add('bin-raw', 'bin');
     gw = await startTestGateway(
-      testConfig({ SERVER_URL: stub.url, INFLUX_DB: db, SPOOL_DIR: spool.dir, MAX_PACKET_BYTES: String(MAX_PACKET), CONNECT_TIMEOUT_MS: '500' }),
+      testConfig({ SERVER_URL: stub.url, INFLUX_DB: db, SPOOL_DIR: spool.dir, MAX_PACKET_BYTES: String(MAX_PACKET), CONNECT_TIMEOUT_MS: '500', PUBLISH_RATE_PER_S: '50', PUBLISH_BURST: '10' }),
     );
   });
 
@@ -132,6 +132,25 @@ describe('broker hygiene on the raw byte stream', () => {
     await eventually(() => conn.received().length >= 4);
     expect(conn.received().subarray(0, 4)).toEqual(Buffer.from([0x20, 0x02, 0x00, 0x00]));
     conn.socket.destroy();
+  });
+
+  it('delays (never drops) publishes over the per-device rate, and stores them all', async () => {
+    const client = await deviceClient(gw.mqttPort, dev, { clientId: 'fast' });
+    const before = gw.stats();
+    const ts = Date.now();
+    const topic = `sanitation/v1/bin/${dev.deviceId}/telemetry`;
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        new Promise<void>((resolve, reject) =>
+          client.publish(topic, JSON.stringify({ ts, seq: 5000 + i, fillPct: 1 }), { qos: 1 }, (e) => (e ? reject(e) : resolve())),
+        ),
+      ),
+    );
+    client.end(true);
+    const after = gw.stats();
+    expect(after.accepted - before.accepted).toBe(40);
+    expect(after.rateLimited.delayed - before.rateLimited.delayed).toBeGreaterThan(0);
+    expect(after.rejected.total).toBe(before.rejected.total);
   });
 
   it('keeps serving after all of the above', async () => {

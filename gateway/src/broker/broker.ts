@@ -47,6 +47,8 @@ export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
     // aedes' 23-char limit applies to MQTT 3.1 only; 3.1.1 allows longer ids (we allow 64+).
     maxClientsIdLength: 128,
   });
+  // aedes reports persistence/mq failures as 'error'; without a listener they would crash us.
+  (aedes as unknown as NodeJS.EventEmitter).on('error', (err: Error) => logger.error({ err: err.message }, 'broker error'));
   aedes.on('clientError', (client, err) => logger.debug({ clientId: client.id, err: err.message }, 'client error'));
   aedes.on('connectionError', (_client, err) => logger.debug({ err: err.message }, 'connection error'));
 
