@@ -7,6 +7,7 @@ import {
   deviceClient,
   dropDatabase,
   eventually,
+  getStats,
   INTERNAL_TOKEN,
   influxRows,
   publish,
@@ -140,5 +141,19 @@ describe('broker authentication and topic rules', () => {
       (e: unknown) => e,
     );
     expect(connackCode(err)).toBe(5);
+  });
+
+  it('keeps the last credentials while the server is unreachable', async () => {
+    stub.down = true;
+    try {
+      const polls = stub.requests;
+      await eventually(() => stub.requests > polls + 1); // the gateway kept polling and failing
+      await eventually(async () => (await getStats(gw.httpPort)).credentials.lastError !== null);
+      const client = await deviceClient(gw.mqttPort, a);
+      client.end(true);
+    } finally {
+      stub.down = false;
+    }
+    await eventually(async () => (await getStats(gw.httpPort)).credentials.lastError === null);
   });
 });

@@ -21,6 +21,7 @@ import {
 } from './helpers.js';
 
 const gatewayRoot = fileURLToPath(new URL('..', import.meta.url));
+const DIST = '.tmp/durability-dist';
 
 /** Publishes `count` readings (seq from `firstSeq`), keeping `window` in flight; returns the acked seqs. */
 async function publishReadings(client: MqttClient, d: TestDevice, firstSeq: number, count: number, window = 20): Promise<Set<number>> {
@@ -105,8 +106,9 @@ describe('durability', () => {
     const children = new Set<ChildProcess>();
 
     beforeAll(() => {
-      // The child runs the real entry point, compiled.
-      execFileSync(process.execPath, [fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.build.json'], {
+      // The child runs the real entry point, compiled into a private folder: rewriting dist/ here
+      // could race other suites (infra e2e) that start dist/main.js at the same time.
+      execFileSync(process.execPath, [fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.build.json', '--outDir', DIST, '--sourceMap', 'false', '--declaration', 'false'], {
         cwd: gatewayRoot,
         stdio: 'inherit',
       });
@@ -117,7 +119,7 @@ describe('durability', () => {
     });
 
     function spawnGateway(env: Record<string, string>): Promise<{ child: ChildProcess; mqttPort: number; httpPort: number }> {
-      const child = spawn(process.execPath, ['dist/main.js'], {
+      const child = spawn(process.execPath, [`${DIST}/main.js`], {
         cwd: gatewayRoot,
         env: { PATH: process.env.PATH ?? '', ...env },
         stdio: ['ignore', 'pipe', 'inherit'],
