@@ -156,4 +156,19 @@ describe('broker authentication and topic rules', () => {
     }
     await eventually(async () => (await getStats(gw.httpPort)).credentials.lastError === null);
   });
+
+  it("publishes a device's will (status offline) when it drops, and keeps status retained", async () => {
+    const statusTopic = deviceTopic('bin', b.deviceId, 'status');
+    const device = await deviceClient(gw.mqttPort, b, { will: { topic: statusTopic, payload: Buffer.from('offline'), qos: 1, retain: true } });
+    await new Promise<void>((r, j) => device.publish(statusTopic, 'online', { qos: 1, retain: true }, (e) => (e ? j(e) : r())));
+    const server = await connect(gw.mqttPort, { username: '$svc:server', password: INTERNAL_TOKEN });
+    const seen: string[] = [];
+    server.on('message', (_t, p) => seen.push(p.toString()));
+    await new Promise((r) => server.subscribe(statusTopic, { qos: 1 }, r));
+    await eventually(() => seen.includes('online')); // the retained status
+    (device as unknown as { stream: { destroy(): void } }).stream.destroy(); // drop without DISCONNECT
+    await eventually(() => seen.includes('offline'));
+    device.end(true);
+    server.end(true);
+  });
 });

@@ -132,6 +132,8 @@ export class AccessControl {
     if (!t || t.deviceId !== identity.deviceId || t.kind !== identity.kind || t.channel === 'cmd') {
       return callback(new Error(`device ${identity.deviceId} may not publish to ${topic}`));
     }
+    // A closed client here is aedes publishing its will: never delay or drop that.
+    if (client.closed) return this.dispatch(identity, t.channel, packet, callback);
     const decision = this.limiter.take(identity.deviceId);
     if (decision.kind === 'now') return this.dispatch(identity, t.channel, packet, callback);
     // Counted apart from rejections: a delayed publish is still stored, and a cut-off client's
