@@ -200,10 +200,14 @@ export function createSimulation(input: SimulationOptions, log: (msg: string) =>
       const fleet = handles.map((h) => h.firmware).filter((f): f is DeviceFirmware => f !== null && f.started);
       if (opts.drain) {
         const timeout = opts.timeoutMs ?? options.drainTimeoutMs;
-        await Promise.all(fleet.map((f) => f.drain(timeout)));
+        const t0 = performance.now();
+        const drained = await Promise.all(fleet.map((f) => f.drain(timeout)));
+        log(`drain: ${drained.filter(Boolean).length}/${fleet.length} devices emptied their buffers in ${Math.round(performance.now() - t0)} ms`);
       }
       const snapshot = sim.stats();
+      const t1 = performance.now();
       for (let i = 0; i < fleet.length; i += 500) await Promise.all(fleet.slice(i, i + 500).map((f) => f.stop()));
+      log(`disconnected ${fleet.length} devices in ${Math.round(performance.now() - t1)} ms`);
       resolveFinished();
       return snapshot;
     },

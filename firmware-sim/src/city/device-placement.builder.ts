@@ -153,9 +153,9 @@ function placeStreetlights(
   }
   const cabinets: Cabinet[] = [];
   const groups = Math.max(1, Math.round(count / LAMPS_PER_CABINET));
-  const perGroup = Math.ceil(count / groups);
   lamps.forEach((lamp, i) => {
-    const g = Math.floor(i / perGroup);
+    // Even split: cabinet sizes differ by at most one lamp.
+    const g = Math.floor((i * groups) / count);
     const cabinetId = `cab-${String(g + 1).padStart(4, '0')}`;
     const pos = at(lamp.x, lamp.y);
     if (!cabinets[g]) cabinets[g] = { id: cabinetId, zone: pos.zone, lat: pos.lat, lon: pos.lon, lampIds: [] };

@@ -138,7 +138,7 @@ export class DeviceFirmware {
 
   /** Sends a deliberately bad payload (fault injection). Counted apart from good readings. */
   sendGarbage(payload: string | Buffer): boolean {
-    if (!this.client || !this.connected) return false;
+    if (!this.client || !this.connected || this.stopping) return false;
     this.counters.garbageSent++;
     const epoch = this.epoch;
     this.client.publish(this.topics.telemetry, payload, { qos: 1 }, (err) => {
@@ -150,7 +150,7 @@ export class DeviceFirmware {
   /** Sends pending readings: a single object, or arrays of ≤ maxBatch after an outage. */
   flush(): void {
     const client = this.client;
-    if (!client || !this.connected) return;
+    if (!client || !this.connected || this.stopping) return;
     while (this.buffer.pendingCount > 0 && this.buffer.inflightBatches < this.opts.maxInflightBatches) {
       const batch = this.buffer.take(Math.min(this.opts.maxBatch, MAX_TELEMETRY_BATCH));
       if (!batch) break;
@@ -220,6 +220,7 @@ export class DeviceFirmware {
   }
 
   private onConnect(sessionPresent: boolean): void {
+    if (this.stopping) return; // a CONNACK that raced our shutdown
     this.connected = true;
     this.epoch++;
     this.counters.connects++;
@@ -265,6 +266,7 @@ export class DeviceFirmware {
     const parsed = deviceCommandSchema.safeParse(raw);
     const cmdId = typeof (raw as { cmdId?: unknown })?.cmdId === 'string' ? (raw as { cmdId: string }).cmdId.slice(0, 64) : null;
     let ack: DeviceCommandAck;
+    if (this.stopping) return;
     if (!parsed.success) {
       if (!cmdId) return; // nothing to answer to
       const issue = parsed.error.issues[0];
