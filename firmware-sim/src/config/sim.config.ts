@@ -48,7 +48,7 @@ const url = (flag: string, protocols: string[]) =>
   z
     .string()
     .url(`${flag} must be a URL`)
-    .refine((v) => protocols.includes(new URL(v).protocol), `${flag} must use ${protocols.join(' or ')}`);
+    .refine((v) => URL.canParse(v) && protocols.includes(new URL(v).protocol), `${flag} must use ${protocols.join(' or ')}`);
 const duration = (flag: string) =>
   z.string().transform((v, ctx) => {
     const ms = parseDuration(v);
