@@ -15,6 +15,7 @@ export const SIM_DEFAULTS = {
   maxBatch: MAX_TELEMETRY_BATCH, // readings per flushed batch
   maxInflightBatches: 4, // batches awaiting PUBACK per device
   keepaliveS: 60, // MQTT keepalive, seconds
+  minPublishIntervalMs: 100, // least real time between a device's telemetry publishes, ms (≤ 10/s; faster readings are batched)
   connectTimeoutMs: 30_000, // ms until an unanswered CONNECT is abandoned
   backoffInitialMs: 1_000, // first reconnect wait, ms (real time)
   backoffMaxMs: 30_000, // longest reconnect wait, ms (real time)
@@ -47,6 +48,7 @@ export const simulationOptionsSchema = z.object({
   maxBatch: z.number().int().min(1).max(MAX_TELEMETRY_BATCH).default(SIM_DEFAULTS.maxBatch),
   maxInflightBatches: z.number().int().min(1).default(SIM_DEFAULTS.maxInflightBatches),
   keepaliveS: z.number().int().min(0).max(65_535).default(SIM_DEFAULTS.keepaliveS),
+  minPublishIntervalMs: z.number().int().min(0).max(60_000).default(SIM_DEFAULTS.minPublishIntervalMs),
   connectTimeoutMs: z.number().int().positive().default(SIM_DEFAULTS.connectTimeoutMs),
   backoffInitialMs: z.number().int().positive().default(SIM_DEFAULTS.backoffInitialMs),
   backoffMaxMs: z.number().int().positive().default(SIM_DEFAULTS.backoffMaxMs),

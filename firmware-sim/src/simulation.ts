@@ -158,6 +158,7 @@ export function createSimulation(input: SimulationOptions, log: (msg: string) =>
           maxBatch: options.maxBatch,
           maxInflightBatches: options.maxInflightBatches,
           keepaliveS: options.keepaliveS,
+          minPublishIntervalMs: options.minPublishIntervalMs,
           connectTimeoutMs: options.connectTimeoutMs,
           backoffInitialMs: options.backoffInitialMs,
           backoffMaxMs: options.backoffMaxMs,

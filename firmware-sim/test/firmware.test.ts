@@ -102,6 +102,19 @@ describe('device firmware against a bare aedes broker', () => {
     expect(new Set(seqs)).toEqual(new Set([...Array(1242).keys()]));
   });
 
+  it('batches readings produced faster than its publish interval', async () => {
+    const broker = await new BareBroker().start();
+    brokers.push(broker);
+    const fw = firmware(broker, { deviceId: 'truck-00001', kind: 'truck', minPublishIntervalMs: 300 });
+    fw.start();
+    await waitFor(() => fw.isConnected, 5000, 'connect');
+    for (let i = 0; i < 20; i++) fw.record(Date.now() + i, { lat: 30.27, lon: 120.15, speedKmh: 20 });
+    await waitFor(() => fw.counters.acked === 20, 5000, 'acks');
+    const messages = broker.on('truck-00001/telemetry');
+    expect(messages.length).toBeLessThanOrEqual(3); // the first alone, the rest together
+    expect(new Set(telemetrySeqs(broker, 'truck-00001/telemetry'))).toEqual(new Set([...Array(20).keys()]));
+  });
+
   it('answers a dim command with cmd/ack', async () => {
     const broker = await new BareBroker().start();
     brokers.push(broker);

@@ -23,6 +23,12 @@ export interface FirmwareOptions {
   /** Batches awaiting PUBACK at once. */
   maxInflightBatches: number;
   keepaliveS: number;
+  /**
+   * Least real time between two telemetry publishes, ms. Readings produced faster (a truck at a
+   * high speed factor) wait and go out together as one batch, keeping a device well under the
+   * gateway's per-device publish rate.
+   */
+  minPublishIntervalMs?: number;
   connectTimeoutMs: number;
   backoffInitialMs: number;
   backoffMaxMs: number;
@@ -67,6 +73,8 @@ export class DeviceFirmware {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly backoff: Backoff;
   private readonly sentOnce = new Set<number>();
+  private lastPublishAt = -Infinity;
+  private flushTimer: NodeJS.Timeout | null = null;
   private readonly topics: { telemetry: string; status: string; cmd: string; ack: string };
   lastError: string | null = null;
 
@@ -150,8 +158,17 @@ export class DeviceFirmware {
   /** Sends pending readings: a single object, or arrays of ≤ maxBatch after an outage. */
   flush(): void {
     const client = this.client;
-    if (!client || !this.connected || this.stopping) return;
+    if (!client || !this.connected || this.stopping || this.flushTimer) return;
+    const wait = this.lastPublishAt + (this.opts.minPublishIntervalMs ?? 0) - performance.now();
+    if (wait > 0 && this.buffer.pendingCount > 0) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = null;
+        this.flush();
+      }, wait);
+      return;
+    }
     while (this.buffer.pendingCount > 0 && this.buffer.inflightBatches < this.opts.maxInflightBatches) {
+      this.lastPublishAt = performance.now();
       const batch = this.buffer.take(Math.min(this.opts.maxBatch, MAX_TELEMETRY_BATCH));
       if (!batch) break;
       for (const r of batch.readings) {
@@ -192,6 +209,7 @@ export class DeviceFirmware {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     const client = this.client;
     if (!client) return;
     if (this.connected) {
