@@ -99,6 +99,24 @@ describe('streetlights', () => {
     }
   });
 
+  it('report every ~15 min plus at each switch, never in a loop at a switching point', () => {
+    const city = generateCity({ seed: 42, devices: 600 });
+    const start = local('2026-06-01T00:00:00');
+    const world = new World(city, 42, start);
+    const end = start + 48 * HOUR_MS;
+    for (const lamp of city.devices.filter((d) => d.kind === 'streetlight')) {
+      let n = 0;
+      // As the simulation does: readings carry whole-millisecond timestamps.
+      for (let t = start; t < end && n < 1000; t = Math.round(world.nextReportAt(lamp.id, t))) {
+        world.measure(lamp.id, t);
+        n++;
+      }
+      // 2 days × 96 periodic (±10 % jitter) + 4 switches a day.
+      expect(n, lamp.id).toBeGreaterThan(170);
+      expect(n, lamp.id).toBeLessThan(230);
+    }
+  });
+
   it('accumulate energy only while lit', () => {
     let s = initStreetlight();
     const rng = new Rng(3);

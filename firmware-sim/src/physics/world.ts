@@ -131,6 +131,12 @@ export class World {
 
   /** When the device should report next (sim time), with ±10 % jitter; lamps also on every switch. */
   nextReportAt(deviceId: string, t: number): number {
+    // Whole milliseconds, strictly later: readings carry integer `ts`, and a time rounded back below
+    // a switching point would schedule the same switch again and again.
+    return Math.max(Math.floor(t) + 1, Math.ceil(this.nextReportRaw(deviceId, t)));
+  }
+
+  private nextReportRaw(deviceId: string, t: number): number {
     const rt = this.get(deviceId);
     if (rt.kind === 'truck') return t + (rt.state.ignition ? TRUCK_STEP_MS : PARKED_REPORT_MS);
     const periodic = t + REPORT_INTERVAL_S[rt.kind] * 1000 * rt.rng.range(0.9, 1.1);
