@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTelemetryPayload, type DeviceKind } from '@sanitation/contracts';
-import { createSimulation, type Simulation } from '../src/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSimulation, generateCity } from '../src/index.js';
 import { BareBroker, waitFor } from './helpers/bare-broker.js';
 import { ProvisioningStandIn } from './helpers/provisioning-stand-in.js';
 
@@ -28,6 +31,8 @@ describe('simulation over a bare broker', () => {
     cleanups.push(() => broker.stop());
     const server = await new ProvisioningStandIn('pw').start();
     cleanups.push(() => server.stop());
+    const dir = await mkdtemp(join(tmpdir(), 'sim-test-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const sim = createSimulation({
       devices: 2000,
       seed: 11,
@@ -36,7 +41,7 @@ describe('simulation over a bare broker', () => {
       mqttUrl: broker.url,
       serverUrl: server.url,
       adminPassword: 'pw',
-      credentialsFile: `/tmp/sim-test-creds-${process.pid}.json`,
+      credentialsFile: join(dir, 'credentials.json'),
       connectRate: 1000,
     });
     cleanups.push(() => sim.stop());
@@ -60,8 +65,8 @@ describe('simulation over a bare broker', () => {
   it('a dim command is acknowledged and the next telemetry shows the new level', async () => {
     const broker = await new BareBroker().start();
     cleanups.push(() => broker.stop());
-    const sim = createSimulation({ devices: 40, seed: 3, speed: 60, mqttUrl: broker.url, credentials: {} });
-    const credentials = Object.fromEntries(sim.city.devices.map((d) => [d.id, 'x']));
+    // The bare broker does not authenticate; any secret will do.
+    const credentials = Object.fromEntries(generateCity({ seed: 3, devices: 40 }).devices.map((d) => [d.id, 'x']));
     const sim2 = createSimulation({ devices: 40, seed: 3, speed: 60, start: Date.parse('2026-06-01T22:00:00+08:00'), mqttUrl: broker.url, credentials });
     cleanups.push(() => sim2.stop());
     await sim2.start();
@@ -81,15 +86,13 @@ describe('simulation over a bare broker', () => {
     await broker.publish(`sanitation/v1/bin/${bin.id}/cmd`, JSON.stringify({ cmdId: 'dim-2', action: 'dim', dimPct: 30 }));
     await waitFor(() => broker.on(`${bin.id}/cmd/ack`).length === 1, 10_000, 'bin ack');
     expect(JSON.parse(broker.on(`${bin.id}/cmd/ack`)[0]!.payload.toString())).toMatchObject({ cmdId: 'dim-2', ok: false });
-    void sim;
   });
 
   it('garbage payloads are sent and counted apart; acked counts only good readings', async () => {
     const broker = await new BareBroker().start();
     cleanups.push(() => broker.stop());
-    let sim: Simulation = createSimulation({ devices: 30, seed: 5, mqttUrl: broker.url, credentials: {} });
-    const credentials = Object.fromEntries(sim.city.devices.map((d) => [d.id, 'x']));
-    sim = createSimulation({ devices: 30, seed: 5, speed: 3600, mqttUrl: broker.url, credentials, garbageEvery: 1, faults: [{ type: 'garbage', count: 3 }] });
+    const credentials = Object.fromEntries(generateCity({ seed: 5, devices: 30 }).devices.map((d) => [d.id, 'x']));
+    const sim = createSimulation({ devices: 30, seed: 5, speed: 3600, mqttUrl: broker.url, credentials, garbageEvery: 1, faults: [{ type: 'garbage', count: 3 }] });
     cleanups.push(() => sim.stop());
     await sim.start();
     const garbageIds = sim.activeFaults()[0]!.deviceIds;
