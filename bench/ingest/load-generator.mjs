@@ -142,6 +142,7 @@ class DeviceConnection {
       }
       this.inflight.delete(pid);
       this.acked++;
+      if (this.acked === this.gen.opts.readingsPerDevice) this.gen.finished++;
       this.gen.recordAck(this.gen.now - sentAt);
       this.gen.refillQueue.add(this);
     } else if (type === PACKET.CONNACK && len >= 2) {
@@ -197,6 +198,8 @@ export class LoadGenerator {
     this.acked = 0;
     this.unexpectedAcks = 0;
     this.connectionsLost = 0;
+    /** connections that got all their PUBACKs or were lost */
+    this.finished = 0;
     this.stopping = false;
     /** @type {Set<DeviceConnection>} connections that got PUBACKs in this tick */
     this.refillQueue = new Set();
@@ -259,7 +262,7 @@ export class LoadGenerator {
     const nowMs = Date.now();
     for (const conn of this.refillQueue) conn.refill(now, nowMs);
     this.refillQueue.clear();
-    if (this.acked >= this.total || (this.stopping && this.inflightCount() === 0)) this.onAllAcked?.();
+    if (this.finished === this.connections.length || (this.stopping && this.inflightCount() === 0)) this.onAllAcked?.();
   }
 
   inflightCount() {
@@ -275,9 +278,10 @@ export class LoadGenerator {
     if (!this.closing) {
       this.connectionsLost++;
       this.lastLossReason = err?.message ?? 'closed by broker';
-      // Its in-flight publishes will never be acked; stop waiting for them.
+      // Its in-flight publishes will never be acked and its remaining readings never sent.
       conn.inflight.clear();
-      if (this.stopping && this.inflightCount() === 0) this.onAllAcked?.();
+      if (conn.acked < this.opts.readingsPerDevice) this.finished++;
+      if (this.finished === this.connections.length || (this.stopping && this.inflightCount() === 0)) this.onAllAcked?.();
     }
   }
 

@@ -111,6 +111,30 @@ describe('LoadGenerator against a real aedes broker', () => {
     }
   });
 
+  it('finishes without waiting for its time limit when the broker drops a connection, and reports it', async () => {
+    broker = await Aedes.createBroker();
+    let seenFromVictim = 0;
+    broker.authorizePublish = (client, packet, callback) => {
+      if (client?.id === 'bench-bin-0003' && ++seenFromVictim === 10) {
+        client.close();
+        return;
+      }
+      callback(null);
+    };
+    server = createServer(broker.handle);
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const devices = Array.from({ length: 5 }, (_, i) => ({ id: `bench-bin-${String(i + 1).padStart(4, '0')}`, password: 'x' }));
+    const gen = new LoadGenerator({ port, devices, readingsPerDevice: 40, window: 4 });
+    await gen.connectAll();
+    const result = await gen.run({ timeLimitMs: 20_000 });
+    await gen.close();
+    expect(result.timedOut).toBe(false);
+    expect(result.connectionsLost).toBe(1);
+    expect(result.perDevice.get('bench-bin-0003')).toBeLessThan(10);
+    expect(result.acked).toBe(4 * 40 + result.perDevice.get('bench-bin-0003')!);
+  });
+
   it('reports a refused CONNECT with its return code', async () => {
     broker = await Aedes.createBroker();
     broker.authenticate = (_c, _u, _p, done) => done(Object.assign(new Error('no'), { returnCode: 4 }) as never, false);
