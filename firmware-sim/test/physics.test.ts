@@ -57,6 +57,35 @@ describe('bins', () => {
     expect(trucks.some((t) => t.kind === 'truck' && t.state.odometerM > 1000)).toBe(true);
   });
 
+  it('trucks drive the street graph, take a full load to the transfer station and park at night', () => {
+    const city = generateCity({ seed: 42, devices: 600 });
+    const start = local('2026-06-01T09:00:00');
+    const world = new World(city, 42, start);
+    const truck = world.get('truck-00001');
+    if (truck.kind !== 'truck') throw new Error('not a truck');
+    world.measure(truck.spec.id, start + 60_000); // wakes up in shift
+    truck.state = { ...truck.state, loadKg: truck.params.payloadKg }; // full
+    let atTransfer = false;
+    const positions: { lat: number; lon: number; speedKmh: number }[] = [];
+    for (let t = start + 90_000; t < start + 4 * HOUR_MS; t += 30_000) {
+      const v = world.measure(truck.spec.id, t) as { lat: number; lon: number; speedKmh: number; loadKg: number; ignition: boolean };
+      positions.push(v);
+      expect(v.ignition).toBe(true);
+      expect(v.speedKmh).toBeLessThanOrEqual(50);
+      if (haversineM(v, city.transfer) < 5 && v.speedKmh === 0) atTransfer = true;
+      if (atTransfer && v.loadKg === 0) break;
+    }
+    expect(atTransfer).toBe(true);
+    expect(truck.state.loadKg).toBe(0);
+    // It moved in plausible steps: never more than 50 km/h × 30 s (+ rounding) between fixes.
+    for (let i = 1; i < positions.length; i++) expect(haversineM(positions[i - 1]!, positions[i]!)).toBeLessThan(430);
+    // After the shift it goes home and switches off.
+    const night = world.measure(truck.spec.id, local('2026-06-01T23:30:00'));
+    expect(night).toMatchObject({ ignition: false, speedKmh: 0 });
+    const depot = city.depots.find((d) => d.id === truck.spec.attributes.depot)!;
+    expect(haversineM(night as { lat: number; lon: number }, depot)).toBeLessThan(5);
+  });
+
   it('empties only the bins within 30 m of the stop', () => {
     const city = generateCity({ seed: 42, devices: 600 });
     const world = new World(city, 42, local('2026-06-01T08:00:00'));

@@ -88,6 +88,23 @@ describe('simulation over a bare broker', () => {
     expect(JSON.parse(broker.on(`${bin.id}/cmd/ack`)[0]!.payload.toString())).toMatchObject({ cmdId: 'dim-2', ok: false });
   });
 
+  it('a sensor-offline fault injected at runtime silences the device for its duration, then it reports again', async () => {
+    const broker = await new BareBroker().start();
+    cleanups.push(() => broker.stop());
+    const credentials = Object.fromEntries(generateCity({ seed: 6, devices: 20 }).devices.map((d) => [d.id, 'x']));
+    const sim = createSimulation({ devices: 20, seed: 6, speed: 3600, mqttUrl: broker.url, credentials });
+    cleanups.push(() => sim.stop());
+    await sim.start();
+    const bin = sim.devices.find((d) => d.kind === 'bin')!;
+    await waitFor(() => (sim.stats().perDevice[bin.id]?.acked ?? 0) >= 2, 10_000, 'bin reporting');
+    const fault = sim.injectFault({ type: 'sensor-offline', targets: [bin.id], durationMs: 3_600_000 });
+    const silentFrom = sim.stats().perDevice[bin.id]!.published;
+    await waitFor(() => sim.clock.now() >= fault.from + 50 * 60_000, 10_000, '50 sim minutes');
+    expect(sim.stats().perDevice[bin.id]!.published).toBe(silentFrom); // 3+ reports skipped
+    await waitFor(() => sim.stats().perDevice[bin.id]!.published > silentFrom, 10_000, 'back after the fault');
+    expect(sim.clock.now()).toBeGreaterThanOrEqual(fault.until);
+  });
+
   it('garbage payloads are sent and counted apart; acked counts only good readings', async () => {
     const broker = await new BareBroker().start();
     cleanups.push(() => broker.stop());
