@@ -63,7 +63,7 @@ function tail(file, lines) {
  *   fleet: { id: string, password: string, kind: string }[],
  *   workDir: string,
  *   runId: string,
- *   config: { readingsPerDevice: number, window: number, timeLimitMs: number, persistLimitMs: number,
+ *   config: { readingsPerDevice: number, window: number, ratePerS?: number, timeLimitMs: number, persistLimitMs: number,
  *             influxUrl?: string, gatewayEnv: string[], profile: boolean, keep: boolean },
  * }} p
  * @returns {Promise<{ rate: number, ok: boolean }>}
@@ -110,7 +110,7 @@ export async function runIngestPhase({ fleet, workDir, runId, config }) {
   log(`${label} gateway pid ${gateway.pid}: MQTT 127.0.0.1:${mqttPort}, HTTP ${httpPort}, spool ${spoolDir}, log ${logFile}`);
 
   const statsUrl = `http://127.0.0.1:${httpPort}/stats`;
-  const gen = new LoadGenerator({ port: mqttPort, devices: fleet, readingsPerDevice: config.readingsPerDevice, window: config.window });
+  const gen = new LoadGenerator({ port: mqttPort, devices: fleet, readingsPerDevice: config.readingsPerDevice, window: config.window, ratePerS: config.ratePerS });
   const core = new RawSubscriber({ port: mqttPort, topic: INTERNAL_READINGS_TOPIC, clientId: 'bench-core', username: '$svc:bench-core', password: token });
   try {
     // Ready = /stats answers and the gateway has fetched the fleet's credentials at least once.
@@ -129,7 +129,15 @@ export async function runIngestPhase({ fleet, workDir, runId, config }) {
 
     const t0 = performance.now();
     const cpu = cpuMeter({ 'bench (generator)': process.pid, gateway: gateway.pid, ...(influx.pid ? { influxd: influx.pid } : {}) });
-    const r = await gen.run({ timeLimitMs: config.timeLimitMs, onProgress: progressReporter(label, t0) });
+    const progress = progressReporter(label, t0);
+    const r = await gen.run({
+      timeLimitMs: config.timeLimitMs,
+      onProgress: (g) => {
+        progress(g);
+        // The writer's progress beside the acks shows which of the two is behind.
+        void getJson(statsUrl).then((s) => s && log(`${label}   gateway: influx.written=${fmt(s.influx?.written ?? NaN)} spool.pending=${fmt(s.spool?.pending ?? NaN)}`));
+      },
+    });
     if (r.timedOut) console.log(`${label} time limit hit: ${fmt(r.sent)} of ${fmt(r.planned)} readings published, ${fmt(r.acked)} acked`);
     log(`${label} all publishes answered after ${((r.lastAckAt - r.firstPublishAt) / 1000).toFixed(2)} s; waiting for InfluxDB to hold ${fmt(r.acked)} readings`);
 

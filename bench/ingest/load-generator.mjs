@@ -31,6 +31,7 @@ const MAX_PACKET_ID = 65535;
  * @property {number} [connectConcurrency] CONNECTs awaiting CONNACK at once
  * @property {number} [connectTimeoutMs]  limit for establishing all connections
  * @property {number} [connectRetries]    retries of a refused CONNECT (credential sync lag)
+ * @property {number} [ratePerS]          paced mode: total publishes per second (default: as fast as the windows allow)
  */
 
 /**
@@ -150,12 +151,16 @@ class DeviceConnection {
     }
   }
 
-  /** Sends publishes until the window is full or the device's readings are all sent. */
-  refill(now, nowMs) {
-    if (this.closed || !this.socket) return;
+  /**
+   * Sends publishes until the window is full, the device's readings are all sent, or `max`
+   * (the paced mode's budget) is reached. Returns how many it sent.
+   * @param {number} now @param {number} nowMs @param {number} [max]
+   */
+  refill(now, nowMs, max = Infinity) {
+    if (this.closed || !this.socket) return 0;
     const { window, readingsPerDevice, firstSeq } = this.gen.opts;
-    const room = Math.min(window - this.inflight.size, readingsPerDevice - this.sent);
-    if (room <= 0 || this.gen.stopping) return;
+    const room = Math.min(window - this.inflight.size, readingsPerDevice - this.sent, max);
+    if (room <= 0 || this.gen.stopping) return 0;
     const t = this.template;
     const len = t.packet.length;
     const out = Buffer.allocUnsafe(len * room);
@@ -177,6 +182,7 @@ class DeviceConnection {
     }
     this.gen.sent += room;
     this.socket.write(out);
+    return room;
   }
 }
 
@@ -260,7 +266,7 @@ export class LoadGenerator {
     this.refillScheduled = false;
     const now = performance.now();
     const nowMs = Date.now();
-    for (const conn of this.refillQueue) conn.refill(now, nowMs);
+    if (!this.opts.ratePerS) for (const conn of this.refillQueue) conn.refill(now, nowMs);
     this.refillQueue.clear();
     if (this.finished === this.connections.length || (this.stopping && this.inflightCount() === 0)) this.onAllAcked?.();
   }
@@ -299,7 +305,10 @@ export class LoadGenerator {
     });
     this.firstPublishAt = performance.now();
     const nowMs = Date.now();
-    for (const conn of this.connections) conn.refill(this.firstPublishAt, nowMs);
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    let pacer;
+    if (this.opts.ratePerS) pacer = this.startPacer();
+    else for (const conn of this.connections) conn.refill(this.firstPublishAt, nowMs);
     if (onProgress) progress = setInterval(() => onProgress(this), progressMs);
     let timer;
     const timedOut = await Promise.race([
@@ -319,7 +328,35 @@ export class LoadGenerator {
       }
     }
     clearInterval(progress);
+    clearInterval(pacer);
     return this.result({ timedOut, drained });
+  }
+
+  /**
+   * Paced mode: publishes at most `ratePerS` per second in total, one per connection per round
+   * (round-robin), still within each connection's window, so the offered load is fixed.
+   */
+  startPacer() {
+    const rate = /** @type {number} */ (this.opts.ratePerS);
+    const n = this.connections.length;
+    let tokens = 0;
+    let last = performance.now();
+    let cursor = 0;
+    return setInterval(() => {
+      const now = performance.now();
+      tokens = Math.min(tokens + (rate * (now - last)) / 1000, rate * 0.05); // ≤ 50 ms of burst
+      last = now;
+      const nowMs = Date.now();
+      let idleRun = 0;
+      while (tokens >= 1 && idleRun < n) {
+        const sent = this.connections[cursor].refill(now, nowMs, 1);
+        cursor = cursor + 1 === n ? 0 : cursor + 1;
+        if (sent) {
+          tokens -= sent;
+          idleRun = 0;
+        } else idleRun++;
+      }
+    }, 5);
   }
 
   /** @param {{timedOut: boolean, drained: boolean}} flags */

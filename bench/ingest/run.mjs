@@ -30,6 +30,7 @@ const USAGE = `usage: node bench/ingest/run.mjs [options]
   --ingest-readings N          QoS 1 publishes per device in the ingest phase (default 500, ~15–20 s)
   --readings-per-device N      sets both of the above
   --window N                   in-flight publishes per connection (default 20)
+  --rate R                     paced mode: offer R publishes/s in total (default: as fast as the windows allow)
   --time-limit S               publishing time limit per phase, seconds (default 120)
   --persist-limit S            limit for InfluxDB to hold all acked readings, seconds (default 120)
   --influx-url URL             InfluxDB 1.x (default: INFLUX_URL, TEST_INFLUX_URL, http://127.0.0.1:18086, else start one)
@@ -46,6 +47,7 @@ const { values: args } = parseArgs({
     'raw-readings': { type: 'string' },
     'ingest-readings': { type: 'string' },
     window: { type: 'string', default: '20' },
+    rate: { type: 'string' },
     'time-limit': { type: 'string', default: '120' },
     'persist-limit': { type: 'string', default: '120' },
     'influx-url': { type: 'string' },
@@ -78,6 +80,7 @@ const config = {
   rawReadings: intArg('raw-readings', args['raw-readings'] ?? args['readings-per-device'] ?? '300', 1, 1_000_000),
   ingestReadings: intArg('ingest-readings', args['ingest-readings'] ?? args['readings-per-device'] ?? '500', 1, 1_000_000),
   window: intArg('window', args.window, 1, 1000),
+  ratePerS: args.rate === undefined ? undefined : intArg('rate', args.rate, 1, 10_000_000),
   timeLimitMs: intArg('time-limit', args['time-limit'], 1, 3600) * 1000,
   persistLimitMs: intArg('persist-limit', args['persist-limit'], 1, 3600) * 1000,
   influxUrl: args['influx-url'],
@@ -145,7 +148,7 @@ async function runRawPhase(fleet, workDir) {
   const { child, port } = await startBareBroker(join(workDir, 'aedes-broker.log'));
   log(`${label} bare aedes broker pid ${child.pid} on 127.0.0.1:${port}`);
   const sub = new RawSubscriber({ port, topic: 'sanitation/v1/+/+/telemetry' });
-  const gen = new LoadGenerator({ port, devices: fleet, readingsPerDevice: config.rawReadings, window: config.window });
+  const gen = new LoadGenerator({ port, devices: fleet, readingsPerDevice: config.rawReadings, window: config.window, ratePerS: config.ratePerS });
   try {
     await sub.start();
     const c0 = performance.now();
@@ -180,7 +183,7 @@ async function main() {
   onCleanup(() => (config.keep ? log(`kept ${workDir}`) : rmSync(workDir, { recursive: true, force: true })));
   const fleet = makeFleet(config.devices);
   log(
-    `${config.devices} devices, readings per device: raw ${config.rawReadings}, ingest ${config.ingestReadings}; window ${config.window}, ` +
+    `${config.devices} devices, readings per device: raw ${config.rawReadings}, ingest ${config.ingestReadings}; window ${config.window}${config.ratePerS ? `, paced at ${config.ratePerS}/s` : ''}, ` +
       `time limit ${config.timeLimitMs / 1000} s, work dir ${workDir}`,
   );
   const idle = await machineBusyPct();
