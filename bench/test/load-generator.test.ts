@@ -111,6 +111,24 @@ describe('LoadGenerator against a real aedes broker', () => {
     }
   });
 
+  it('in paced mode still publishes every reading once and gets every PUBACK', async () => {
+    broker = await Aedes.createBroker();
+    server = createServer(broker.handle);
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const raw = new RawSubscriber({ port, topic: 'sanitation/v1/+/+/telemetry' });
+    await raw.start();
+    const devices = Array.from({ length: 10 }, (_, i) => ({ id: `bench-bin-${String(i + 1).padStart(4, '0')}`, password: 'x' }));
+    const gen = new LoadGenerator({ port, devices, readingsPerDevice: 30, window: 5, ratePerS: 2000 });
+    await gen.connectAll();
+    const result = await gen.run({ timeLimitMs: 20_000 });
+    await gen.close();
+    expect(await raw.waitFor(300, 10_000)).toBe(true);
+    raw.close();
+    expect(result).toMatchObject({ sent: 300, acked: 300, timedOut: false, connectionsLost: 0 });
+    expect(raw.received).toBe(300);
+  });
+
   it('finishes without waiting for its time limit when the broker drops a connection, and reports it', async () => {
     broker = await Aedes.createBroker();
     let seenFromVictim = 0;
