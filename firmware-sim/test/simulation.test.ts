@@ -36,7 +36,7 @@ describe('simulation over a bare broker', () => {
     const sim = createSimulation({
       devices: 2000,
       seed: 11,
-      speed: 1440,
+      speed: 240, // every kind reports within a few real seconds, without flooding the in-process broker
       start: Date.parse('2026-06-01T06:00:00+08:00'),
       mqttUrl: broker.url,
       serverUrl: server.url,
@@ -46,10 +46,11 @@ describe('simulation over a bare broker', () => {
     });
     cleanups.push(() => sim.stop());
     await sim.start();
-    await waitFor(() => sim.stats().connected === 2000, 30_000, 'all 2000 connected');
+    // Generous: the broker shares this process (and the machine may be busy with other suites).
+    await waitFor(() => sim.stats().connected === 2000, 75_000, 'all 2000 connected');
     expect(broker.connectedClients).toBe(2000);
     // Every device has reported at least once (bins every 15 sim min = 0.6 s real).
-    await waitFor(() => Object.values(sim.stats().perDevice).every((d) => d.acked > 0), 30_000, 'every device acked');
+    await waitFor(() => Object.values(sim.stats().perDevice).every((d) => d.acked > 0), 60_000, 'every device acked');
     const stats = await sim.stop({ drain: true, timeoutMs: 20_000 });
     expect(stats.devices).toBe(2000);
     expect(stats.buffered).toBe(0);
@@ -60,7 +61,7 @@ describe('simulation over a bare broker', () => {
     }
     const online = new Set(broker.on('/status').filter((m) => m.payload.toString() === 'online').map((m) => m.topic));
     expect(online.size).toBe(2000);
-  });
+  }, 180_000);
 
   it('a dim command is acknowledged and the next telemetry shows the new level', async () => {
     const broker = await new BareBroker().start();
