@@ -4,7 +4,7 @@
  * scratch folder. Everything is torn down by `stop()`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
@@ -189,6 +189,10 @@ export async function startStack(opts: { influxDb?: string } = {}): Promise<Stac
       server.kill('SIGTERM');
       await waitExit(server);
       influx.stop();
+      // Keep the processes' logs for whoever has to read a failure.
+      const artifacts = join(ROOT, 'test-artifacts', 'e2e', `${Date.now()}`);
+      mkdirSync(artifacts, { recursive: true });
+      for (const name of ['server.log', 'gateway.log']) cpSync(join(dir, name), join(artifacts, name), { force: true });
       rmSync(dir, { recursive: true, force: true });
     },
   };
