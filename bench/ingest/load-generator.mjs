@@ -11,6 +11,7 @@ const TS_WIDTH = 13; // epoch ms has 13 digits until the year 2286
 const SEQ_WIDTH = 12;
 const FILL_WIDTH = 3;
 const MAX_PACKET_ID = 65535;
+const CONNACK_TIMEOUT_MS = 10_000;
 
 /**
  * @typedef {object} DeviceSpec
@@ -102,7 +103,9 @@ class DeviceConnection {
       this.socket = socket;
       this.closed = false;
       socket.setNoDelay(true);
+      const timer = setTimeout(() => fail(new Error(`${this.spec.id}: no CONNACK within ${CONNACK_TIMEOUT_MS} ms`)), CONNACK_TIMEOUT_MS);
       const fail = (/** @type {Error} */ err) => {
+        clearTimeout(timer);
         this.onConnack = null;
         socket.destroy();
         reject(err);
@@ -110,6 +113,7 @@ class DeviceConnection {
       socket.once('error', fail);
       socket.once('close', () => fail(new Error(`${this.spec.id}: closed before CONNACK`)));
       this.onConnack = (code) => {
+        clearTimeout(timer);
         this.onConnack = null;
         socket.removeAllListeners('error');
         socket.removeAllListeners('close');
