@@ -25,7 +25,8 @@ const settings = {
   gatewayHttpPort: intSetting('GATEWAY_HTTP_PORT', 8084),
   influxPort: intSetting('INFLUX_PORT', 8086),
   simDevices: intSetting('SIM_DEVICES', 1000), // devices in the demo city
-  simSpeed: intSetting('SIM_SPEED', 60), // simulated seconds per real second
+  // Simulated seconds per real second. Above 1 the devices stamp readings ahead of the wall clock.
+  simSpeed: intSetting('SIM_SPEED', 1),
 };
 
 /** A secret kept under .data so restarts keep the same value. */
