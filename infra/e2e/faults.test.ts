@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { createSimulation, type SimStats } from '@sanitation/firmware-sim';
 import { startStack, waitFor, type Stack } from './stack.js';
-import { mismatches, storedCounts } from './influx-counts.js';
+import { awaitExactlyOnce } from './influx-counts.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,16 +57,7 @@ describe('InfluxDB outage and gateway crash under load', () => {
 
   it('has every acknowledged reading in InfluxDB exactly once afterwards', async () => {
     const expected = new Map(Object.entries(stats.perDevice).map(([id, d]) => [id, d.acked]));
-    let diff: string[] = [];
-    await waitFor(
-      'InfluxDB to catch up',
-      async () => {
-        diff = mismatches(expected, await storedCounts(stack));
-        return diff.length === 0 ? true : undefined;
-      },
-      180_000,
-      2000,
-    ).catch(() => undefined);
+    const diff = await awaitExactlyOnce(stack, expected, 180_000);
     expect(diff.slice(0, 20)).toEqual([]);
   });
 });

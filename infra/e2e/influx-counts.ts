@@ -38,3 +38,16 @@ export function mismatches(expected: Map<string, number>, stored: StoredCounts):
   for (const id of stored.count.keys()) if (!expected.has(id)) out.push(`${id}: stored but never acked`);
   return out;
 }
+
+/**
+ * Waits until InfluxDB holds exactly the acknowledged readings of every device, and returns the
+ * devices that still differ when time runs out (empty on success).
+ */
+export async function awaitExactlyOnce(stack: Stack, acked: Map<string, number>, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const diff = mismatches(acked, await storedCounts(stack));
+    if (diff.length === 0 || Date.now() > deadline) return diff;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { createSimulation, type SimStats } from '@sanitation/firmware-sim';
 import { startStack, waitFor, type Stack } from './stack.js';
-import { mismatches, storedCounts } from './influx-counts.js';
+import { awaitExactlyOnce } from './influx-counts.js';
 
 const DAY_MS = 86_400_000;
 const DEVICES = 1000;
@@ -51,16 +51,7 @@ describe('a simulated day of 1,000 devices', () => {
     const expected = new Map(Object.entries(stats.perDevice).map(([id, d]) => [id, d.acked]));
     const total = [...expected.values()].reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(DEVICES * 24); // at least hourly from everyone over a day
-    let diff: string[] = [];
-    await waitFor(
-      'InfluxDB to hold every acknowledged reading',
-      async () => {
-        diff = mismatches(expected, await storedCounts(stack));
-        return diff.length === 0 ? true : undefined;
-      },
-      120_000,
-      2000,
-    ).catch(() => undefined);
+    const diff = await awaitExactlyOnce(stack, expected, 120_000);
     expect(diff.slice(0, 20)).toEqual([]);
   });
 

@@ -8,7 +8,6 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
-// @ts-expect-error plain .mjs helper without type declarations
 import { startInflux, waitForPort } from '../scripts/services.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -42,7 +41,7 @@ export { waitFor };
 
 interface Influx {
   url: string;
-  pid: number;
+  pid: number | undefined;
   stop(): void;
 }
 

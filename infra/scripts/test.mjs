@@ -25,7 +25,7 @@ process.on('SIGINT', () => {
 try {
   ensureNodeModules();
   ensureCommands(['influxd', 'pg_ctl', 'mosquitto_pub']);
-  build();
+  build({ typecheck: true });
   wipe(scratch);
   mkdirSync(scratch, { recursive: true });
   const influx = await startInflux({ dir: join(scratch, 'influx'), port: await freePort(28086) });

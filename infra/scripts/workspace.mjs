@@ -24,8 +24,8 @@ export function ensureNodeModules() {
   run('npm', existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
 }
 
-/** Builds every workspace (turbo skips what is up to date). */
-export function build() {
-  log('building');
-  run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
+/** Builds every workspace (turbo skips what is up to date); `typecheck` also checks the tests. */
+export function build({ typecheck = false } = {}) {
+  log(typecheck ? 'building and type-checking' : 'building');
+  run('npx', ['turbo', 'run', 'build', ...(typecheck ? ['typecheck'] : []), '--output-logs=errors-only']);
 }
