@@ -87,3 +87,15 @@ export async function machineBusyPct(ms = 1000) {
   const b = machineJiffies();
   return Math.round((100 * (b.busy - a.busy)) / (b.total - a.total));
 }
+
+/**
+ * Waits (at most `tries` seconds) for a second in which the machine is ≤ 20 % busy, so a phase
+ * does not start inside someone else's burst; logs what it found.
+ * @param {string} label @param {number} [tries]
+ */
+export async function settle(label, tries = 10) {
+  let busy = 100;
+  for (let i = 0; i < tries && busy > 20; i++) busy = await machineBusyPct();
+  log(`${label} machine ${busy}% busy before the phase (${busy > 20 ? 'other processes are using the CPU: expect lower, noisier figures' : 'quiet'})`);
+  return busy;
+}

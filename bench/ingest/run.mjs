@@ -18,7 +18,7 @@ import { LoadGenerator } from './load-generator.mjs';
 import { RawSubscriber } from './raw-subscriber.mjs';
 import { spawnNode, stopChild, onCleanup, cleanup, installSignalHandlers } from './processes.mjs';
 import { runIngestPhase } from './ingest-phase.mjs';
-import { log, fmt, progressReporter, latencyText, cpuMeter, machineBusyPct } from './report.mjs';
+import { log, fmt, progressReporter, latencyText, cpuMeter, settle } from './report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(HERE, '../..');
@@ -187,21 +187,19 @@ async function main() {
       `time limit ${config.timeLimitMs / 1000} s, work dir ${workDir}`,
   );
   if (config.phase !== 'raw' && config.build) buildGateway();
-  // Let the build's after-effects (and other short bursts) pass: up to 10 s for a quiet second.
-  let idle = 100;
-  for (let i = 0; i < 10 && idle > 20; i++) idle = await machineBusyPct();
-  log(`machine ${idle}% busy before the run (${idle > 20 ? 'other processes are using the CPU: expect lower, noisier figures' : 'quiet'})`);
   let failed = false;
   /** @type {number | null} */
   let rawRate = null;
   /** @type {number | null} */
   let ingestRate = null;
   if (config.phase !== 'ingest') {
+    await settle('[raw]');
     const raw = await runRawPhase(fleet, workDir);
     rawRate = raw.rate;
     failed ||= !raw.ok;
   }
   if (config.phase !== 'raw') {
+    await settle('[ingest]');
     const ingest = await runIngestPhase({
       fleet,
       workDir,
