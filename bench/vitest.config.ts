@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// Not a workspace and not in the root `projects` list: `npm test` does not run the benchmark.
-// Run these checks of the benchmark's own tools with `npx vitest run --config bench/vitest.config.ts`.
+// Not a workspace. `npm test` runs these quick checks of the benchmark's own tools (about 1 s),
+// never the benchmark itself: that is `npm run bench:ingest`.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   test: {
