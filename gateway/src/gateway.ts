@@ -1,4 +1,3 @@
-import { setLogger as setInfluxLogger } from '@influxdata/influxdb-client';
 import { INTERNAL_READINGS_TOPIC, type RejectReason } from '@sanitation/contracts';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
@@ -37,6 +36,8 @@ export interface GatewayStats {
 export interface GatewayDeps {
   logger?: Logger;
   fetchImpl?: typeof fetch;
+  /** Node flags for the InfluxDB writer's worker thread (tests running TypeScript pass a loader). */
+  influxWorkerExecArgv?: string[];
 }
 
 export interface RunningGateway {
@@ -52,10 +53,6 @@ export interface RunningGateway {
 
 export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<RunningGateway> {
   const logger = deps.logger ?? createLogger(config);
-  setInfluxLogger({
-    error: (message, err) => logger.debug({ err: (err as Error | undefined)?.message }, `influxdb-client: ${message}`),
-    warn: (message, err) => logger.debug({ err: (err as Error | undefined)?.message }, `influxdb-client: ${message}`),
-  });
   const stats = new IngestStats();
   let access: AccessControl | null = null;
   const credentials = new CredentialCache({
@@ -70,7 +67,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   let broker: RunningBroker | null = null;
   let writer: InfluxWriter | null = null;
   const pendingRecords: Buffer[] = [];
-  const spool = await Spool.open({ dir: config.spoolDir, onWarning: (m) => logger.warn(m) }, (rec) => pendingRecords.push(rec.payload));
+  const spool = await Spool.open({ dir: config.spoolDir, checkpointIntervalMs: config.spoolCheckpointMs, onWarning: (m) => logger.warn(m) }, (rec) => pendingRecords.push(rec.payload));
   const ingest = new IngestService({
     gatewayId: config.gatewayId,
     spool,
@@ -102,7 +99,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   });
   if (config.authDisabled) logger.warn('MQTT authentication is DISABLED (development conformance listener)');
 
-  writer = new InfluxWriter({ influx: config.influx, spool, logger });
+  writer = new InfluxWriter({ influx: config.influx, spool, spoolDir: config.spoolDir, logger, workerExecArgv: deps.influxWorkerExecArgv });
   writer.start();
 
   broker = await startBroker({
@@ -164,7 +161,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
       stopped = true;
       credentials.stop();
       await runningBroker.close();
-      await runningWriter.stop(0);
+      await runningWriter.kill();
       await spool.close().catch(() => {});
       http.server.close();
       http.server.closeAllConnections();

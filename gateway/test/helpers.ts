@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DeviceCredential, DeviceKind } from '@sanitation/contracts';
 import { generateDeviceSecret, hashDeviceSecret } from '@sanitation/contracts/credentials';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
@@ -114,8 +115,11 @@ export function testConfig(over: Record<string, string>): GatewayConfig {
   });
 }
 
+/** vitest transforms src/ for this thread only; the InfluxDB writer's worker thread needs a loader. */
+export const TS_WORKER_EXEC_ARGV = ['--import', fileURLToPath(new URL('./support/ts-loader.mjs', import.meta.url))];
+
 export async function startTestGateway(config: GatewayConfig): Promise<RunningGateway> {
-  return startGateway(config, { logger: pino({ level: process.env.GW_TEST_LOG ?? 'silent' }) });
+  return startGateway(config, { logger: pino({ level: process.env.GW_TEST_LOG ?? 'silent' }), influxWorkerExecArgv: TS_WORKER_EXEC_ARGV });
 }
 
 export function connect(port: number, opts: IClientOptions, protocol: 'mqtt' | 'ws' = 'mqtt'): Promise<MqttClient> {

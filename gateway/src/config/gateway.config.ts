@@ -16,7 +16,10 @@ export const GATEWAY_DEFAULTS = {
   INFLUX_DB: 'sanitation',
   INFLUX_RP: '', // empty = the database's default retention policy
   INFLUX_BUCKET: 'sanitation',
-  INFLUX_BATCH_POINTS: 5000, // points per InfluxDB write request
+  INFLUX_BATCH_POINTS: 10_000, // points per InfluxDB write request (at most; smaller when the backlog is)
+  INFLUX_CONCURRENCY: 2, // InfluxDB write requests in flight; the checkpoint covers only the confirmed prefix
+  INFLUX_GZIP: 'auto', // gzip request bodies > 1000 bytes: auto = unless INFLUX_URL is loopback (CPU for nothing)
+  SPOOL_CHECKPOINT_MS: 1000, // ms, at most one checkpoint file rewrite (fsync) per interval
   MAX_PACKET_BYTES: 1024 * 1024, // bytes, whole MQTT packet incl. fixed header
   CONNECT_TIMEOUT_MS: 10_000, // ms from TCP accept to CONNECT
   KEEPALIVE_MAX_S: 300, // s; see connect.hook.ts for how the cap is enforced
@@ -43,6 +46,7 @@ const envSchema = z.object({
   INTERNAL_TOKEN: z.string({ error: 'is required (shared secret with the server)' }).min(16, 'must be at least 16 characters'),
   CREDENTIAL_SYNC_MS: positiveInt.default(GATEWAY_DEFAULTS.CREDENTIAL_SYNC_MS),
   SPOOL_DIR: z.string().min(1).default(GATEWAY_DEFAULTS.SPOOL_DIR),
+  SPOOL_CHECKPOINT_MS: z.coerce.number().int().min(0).max(60_000).default(GATEWAY_DEFAULTS.SPOOL_CHECKPOINT_MS),
   INFLUX_API: z.enum(['1', '2']).default('1').transform((v) => Number(v) as 1 | 2),
   INFLUX_URL: z.url().default(GATEWAY_DEFAULTS.INFLUX_URL),
   INFLUX_DB: z.string().min(1).default(GATEWAY_DEFAULTS.INFLUX_DB),
@@ -53,6 +57,8 @@ const envSchema = z.object({
   INFLUX_ORG: z.string().optional(),
   INFLUX_BUCKET: z.string().min(1).default(GATEWAY_DEFAULTS.INFLUX_BUCKET),
   INFLUX_BATCH_POINTS: positiveInt.max(50_000).default(GATEWAY_DEFAULTS.INFLUX_BATCH_POINTS),
+  INFLUX_CONCURRENCY: positiveInt.max(16).default(GATEWAY_DEFAULTS.INFLUX_CONCURRENCY),
+  INFLUX_GZIP: z.enum(['auto', 'true', 'false']).default(GATEWAY_DEFAULTS.INFLUX_GZIP),
   MAX_PACKET_BYTES: positiveInt.min(64).max(268_435_455).default(GATEWAY_DEFAULTS.MAX_PACKET_BYTES),
   CONNECT_TIMEOUT_MS: positiveInt.default(GATEWAY_DEFAULTS.CONNECT_TIMEOUT_MS),
   KEEPALIVE_MAX_S: positiveInt.max(65535).default(GATEWAY_DEFAULTS.KEEPALIVE_MAX_S),
@@ -61,6 +67,23 @@ const envSchema = z.object({
   MQTT_AUTH_DISABLED: boolFromEnv.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(GATEWAY_DEFAULTS.LOG_LEVEL),
 });
+
+/** How the InfluxDB writer sends (both APIs). */
+export interface InfluxWriteTuning {
+  batchPoints: number;
+  concurrency: number;
+  gzip: boolean;
+}
+
+export type InfluxConfig =
+  | ({ api: 1; url: string; database: string; retentionPolicy: string; username?: string; password?: string } & InfluxWriteTuning)
+  | ({ api: 2; url: string; token: string; org: string; bucket: string } & InfluxWriteTuning);
+
+/** Loopback hosts: compressing a body that never leaves the machine only costs CPU. */
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
 
 export interface GatewayConfig {
   mqttHost: string;
@@ -72,9 +95,8 @@ export interface GatewayConfig {
   internalToken: string;
   credentialSyncMs: number;
   spoolDir: string;
-  influx:
-    | { api: 1; url: string; database: string; retentionPolicy: string; username?: string; password?: string; batchPoints: number }
-    | { api: 2; url: string; token: string; org: string; bucket: string; batchPoints: number };
+  spoolCheckpointMs: number;
+  influx: InfluxConfig;
   maxPacketBytes: number;
   connectTimeoutMs: number;
   keepaliveMaxS: number;
@@ -109,6 +131,11 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Gat
   if (problems.length > 0) {
     throw new GatewayException(GatewayErrorCode.CONFIG_INVALID, `invalid gateway configuration: ${problems.join('; ')}`);
   }
+  const tuning: InfluxWriteTuning = {
+    batchPoints: e.INFLUX_BATCH_POINTS,
+    concurrency: e.INFLUX_CONCURRENCY,
+    gzip: e.INFLUX_GZIP === 'auto' ? !isLoopback(e.INFLUX_URL) : e.INFLUX_GZIP === 'true',
+  };
   return {
     mqttHost: e.MQTT_HOST,
     mqttPort: e.MQTT_PORT,
@@ -119,6 +146,7 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Gat
     internalToken: e.INTERNAL_TOKEN,
     credentialSyncMs: e.CREDENTIAL_SYNC_MS,
     spoolDir: e.SPOOL_DIR,
+    spoolCheckpointMs: e.SPOOL_CHECKPOINT_MS,
     influx:
       e.INFLUX_API === 1
         ? {
@@ -128,7 +156,7 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Gat
             retentionPolicy: e.INFLUX_RP,
             username: e.INFLUX_USER,
             password: e.INFLUX_PASSWORD,
-            batchPoints: e.INFLUX_BATCH_POINTS,
+            ...tuning,
           }
         : {
             api: 2,
@@ -136,7 +164,7 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Gat
             token: e.INFLUX_TOKEN!,
             org: e.INFLUX_ORG!,
             bucket: e.INFLUX_BUCKET,
-            batchPoints: e.INFLUX_BATCH_POINTS,
+            ...tuning,
           },
     maxPacketBytes: e.MAX_PACKET_BYTES,
     connectTimeoutMs: e.CONNECT_TIMEOUT_MS,

@@ -1,26 +1,18 @@
 import { closeSync, fdatasync, fsyncSync, openSync, write as fsWrite, ftruncate } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception.js';
-import { decodeRecord, encodeRecord, MAX_RECORD_BYTES, RECORD_HEADER_BYTES } from './spool-record.js';
+import { decodeRecord, encodeRecord, MAX_RECORD_BYTES } from './spool-record.js';
+import { segmentName, SEGMENT_SUFFIX, SpoolReader, type SpoolLayout, type SpoolPosition, type SpoolRecord } from './spool-reader.js';
 
-/** A place in the log: segment number and byte offset inside it. */
-export interface SpoolPosition {
-  segment: number;
-  offset: number;
-}
-
-export interface SpoolRecord {
-  payload: Buffer;
-  count: number;
-  /** Position just after this record. */
-  next: SpoolPosition;
-}
+export type { SpoolLayout, SpoolPosition, SpoolRecord } from './spool-reader.js';
 
 export interface SpoolOptions {
   dir: string;
   /** Rotate to a new segment once the active one reaches this size (bytes). */
   segmentBytes?: number;
+  /** Rewrite the checkpoint file at most this often (ms); close() writes the last one at once. */
+  checkpointIntervalMs?: number;
   /** Warnings (torn tail truncated, ...). */
   onWarning?: (message: string) => void;
 }
@@ -34,14 +26,11 @@ export interface RecoveredRecord {
 
 type Callback = (err: Error | null) => void;
 
-const SEGMENT_SUFFIX = '.seg';
 const CHECKPOINT_FILE = 'checkpoint.json';
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
+const DEFAULT_CHECKPOINT_INTERVAL_MS = 1000;
 /** Only this much of the newest log is parsed at start to rebuild the duplicate window. */
 const RECOVERY_TAIL_BYTES = 64 * 1024 * 1024;
-const READ_CHUNK_BYTES = 4 * 1024 * 1024;
-
-const segmentName = (n: number) => `${String(n).padStart(12, '0')}${SEGMENT_SUFFIX}`;
 
 /**
  * Append-only segmented write-ahead log with group commit.
@@ -63,6 +52,13 @@ export class Spool {
   private durableWaiters: (() => void)[] = [];
   private checkpointPos: SpoolPosition;
   private checkpointWriting: Promise<void> = Promise.resolve();
+  /** The checkpoint write waiting for its turn; later confirmations ride on it. */
+  private checkpointQueued: Promise<void> | null = null;
+  private lastCheckpointAt = 0;
+  private cutCheckpointDelay: (() => void) | null = null;
+  private readonly checkpointIntervalMs: number;
+  private readonly reader: SpoolReader;
+  private readonly warn: (message: string) => void;
   /** Readings appended (durably) and not yet confirmed; maintained by append/confirm. */
   pendingReadings = 0;
   confirmedReadings = 0;
@@ -75,6 +71,9 @@ export class Spool {
     opts: SpoolOptions,
   ) {
     this.segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    this.checkpointIntervalMs = opts.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
+    this.reader = new SpoolReader(dir);
+    this.warn = opts.onWarning ?? (() => {});
     this.checkpointPos = { segment: 0, offset: 0 };
   }
 
@@ -264,85 +263,57 @@ export class Spool {
     return { ...this.checkpointPos };
   }
 
-  /** Reads durable records from `from` until about `maxReadings` readings are gathered. */
-  async read(from: SpoolPosition, maxReadings: number): Promise<SpoolRecord[]> {
-    const out: SpoolRecord[] = [];
-    let pos = { ...from };
-    let readings = 0;
-    while (readings < maxReadings) {
-      const end = pos.segment === this.active ? this.activeSize : this.closedSegments.get(pos.segment);
-      if (end === undefined) {
-        const next = [...this.closedSegments.keys(), this.active].filter((s) => s > pos.segment).sort((a, b) => a - b)[0];
-        if (next === undefined) break;
-        pos = { segment: next, offset: 0 };
-        continue;
-      }
-      if (pos.offset >= end) {
-        if (pos.segment === this.active) break;
-        const next = [...this.closedSegments.keys(), this.active].filter((s) => s > pos.segment).sort((a, b) => a - b)[0]!;
-        pos = { segment: next, offset: 0 };
-        if (out.length > 0) out[out.length - 1]!.next = { ...pos };
-        continue;
-      }
-      const chunk = await this.readRange(pos.segment, pos.offset, Math.min(end - pos.offset, READ_CHUNK_BYTES));
-      let off = 0;
-      while (off < chunk.length && readings < maxReadings) {
-        const rec = decodeRecord(chunk, off);
-        if (rec === 'corrupt') {
-          throw new GatewayException(GatewayErrorCode.SPOOL_CORRUPT, `corrupt record at ${segmentName(pos.segment)}:${pos.offset + off}`);
-        }
-        if (rec === 'incomplete') {
-          if (off === 0) {
-            // A record larger than the chunk: read exactly that record.
-            const length = chunk.readUInt32LE(0);
-            const whole = await this.readRange(pos.segment, pos.offset, RECORD_HEADER_BYTES + length);
-            const full = decodeRecord(whole, 0);
-            if (typeof full === 'string') throw new GatewayException(GatewayErrorCode.SPOOL_CORRUPT, `unreadable record at ${segmentName(pos.segment)}:${pos.offset}`);
-            off = full.size;
-            readings += full.count;
-            out.push({ payload: Buffer.from(full.payload), count: full.count, next: { segment: pos.segment, offset: pos.offset + off } });
-          }
-          break;
-        }
-        off += rec.size;
-        readings += rec.count;
-        out.push({ payload: rec.payload, count: rec.count, next: { segment: pos.segment, offset: pos.offset + off } });
-      }
-      pos = { segment: pos.segment, offset: pos.offset + off };
-    }
-    return out;
+  /** Closed segments (with their final sizes) and the committed end: all a reader needs. */
+  layout(): SpoolLayout {
+    return { committed: this.committed, closed: new Map(this.closedSegments) };
   }
 
-  private async readRange(segment: number, offset: number, length: number): Promise<Buffer> {
-    const handle = await open(join(this.dir, segmentName(segment)), 'r');
-    try {
-      const buf = Buffer.allocUnsafe(length);
-      let got = 0;
-      while (got < length) {
-        const { bytesRead } = await handle.read(buf, got, length - got, offset + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      return buf.subarray(0, got);
-    } finally {
-      await handle.close();
-    }
+  /** Reads durable records from `from` until about `maxReadings` readings are gathered. */
+  read(from: SpoolPosition, maxReadings: number): Promise<SpoolRecord[]> {
+    return this.reader.read(from, { committed: this.committed, closed: this.closedSegments }, maxReadings);
   }
 
   /**
-   * Records that InfluxDB confirmed everything before `pos` (`readings` of them): persists the
-   * checkpoint atomically and deletes segments that are wholly confirmed.
+   * Records that InfluxDB confirmed everything before `pos` (`readings` of them). The checkpoint
+   * file is rewritten (atomically) at most every `checkpointIntervalMs`, always with the newest
+   * position, and wholly confirmed segments are deleted after it: a checkpoint that lags only
+   * means some replay (points are idempotent). Resolves once a checkpoint ≥ `pos` is on disk.
    */
   confirm(pos: SpoolPosition, readings: number): Promise<void> {
     this.checkpointPos = { ...pos };
     this.pendingReadings = Math.max(0, this.pendingReadings - readings);
     this.confirmedReadings += readings;
-    this.checkpointWriting = this.checkpointWriting.then(() => this.persistCheckpoint()).catch(() => {});
-    return this.checkpointWriting;
+    if (!this.checkpointQueued) {
+      this.checkpointQueued = this.checkpointWriting
+        .then(() => this.checkpointDelay())
+        .then(() => {
+          this.checkpointQueued = null;
+          return this.persistCheckpoint();
+        })
+        .catch((err: Error) => this.warn(`spool: checkpoint not written (${err.message}); it is retried with the next confirmation`));
+      this.checkpointWriting = this.checkpointQueued;
+    }
+    return this.checkpointQueued;
+  }
+
+  /** Waits out the rest of the checkpoint interval; cut short by close(). */
+  private checkpointDelay(): Promise<void> {
+    const wait = this.lastCheckpointAt + this.checkpointIntervalMs - Date.now();
+    if (wait <= 0 || this.closed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, wait);
+      this.cutCheckpointDelay = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      this.cutCheckpointDelay = null;
+    });
   }
 
   private async persistCheckpoint(): Promise<void> {
     const pos = this.checkpointPos;
+    this.lastCheckpointAt = Date.now();
     const tmp = join(this.dir, `${CHECKPOINT_FILE}.tmp`);
     await writeFile(tmp, JSON.stringify(pos), { flush: true });
     await rename(tmp, join(this.dir, CHECKPOINT_FILE));
@@ -359,6 +330,7 @@ export class Spool {
     if (this.closed) return;
     await new Promise<void>((resolve) => this.whenDurable(resolve));
     this.closed = true;
+    this.cutCheckpointDelay?.();
     await this.checkpointWriting;
     closeSync(this.fd);
   }
