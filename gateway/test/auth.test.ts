@@ -1,21 +1,15 @@
 import { deviceTopic } from '@sanitation/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../src/gateway.js';
+import { describe, expect, it } from 'vitest';
 import {
-  CredentialStub,
   connect,
   deviceClient,
-  dropDatabase,
   eventually,
   getStats,
-  INTERNAL_TOKEN,
   influxRows,
+  INTERNAL_TOKEN,
   publish,
-  startTestGateway,
-  tempDir,
-  testConfig,
-  uniqueDb,
   type TestDevice,
+  useTestGateway,
 } from './helpers.js';
 
 function connackCode(err: unknown): number | undefined {
@@ -23,29 +17,18 @@ function connackCode(err: unknown): number | undefined {
 }
 
 describe('broker authentication and topic rules', () => {
-  const db = uniqueDb('auth');
-  const spool = tempDir('auth');
-  let stub: CredentialStub;
-  let gw: RunningGateway;
   let a: TestDevice;
   let b: TestDevice;
-
-  beforeAll(async () => {
-    stub = await new CredentialStub().start();
-    a = stub.add('bin-a', 'bin');
-    b = stub.add('bin-b', 'bin');
-    gw = await startTestGateway(testConfig({ SERVER_URL: stub.url, INFLUX_DB: db, SPOOL_DIR: spool.dir }));
+  const t = useTestGateway('auth', {
+    devices: (stub) => {
+      a = stub.add('bin-a', 'bin');
+      b = stub.add('bin-b', 'bin');
+    },
   });
-
-  afterAll(async () => {
-    await gw?.stop();
-    await stub?.stop();
-    await dropDatabase(db);
-    spool.cleanup();
-  });
+  const { db } = t;
 
   it('refuses a wrong password with CONNACK 4', async () => {
-    const err = await deviceClient(gw.mqttPort, { ...a, secret: 'wrong' }).then(
+    const err = await deviceClient(t.gw.mqttPort, { ...a, secret: 'wrong' }).then(
       () => null,
       (e: unknown) => e,
     );
@@ -53,7 +36,7 @@ describe('broker authentication and topic rules', () => {
   });
 
   it('refuses an unknown device', async () => {
-    const err = await connect(gw.mqttPort, { username: 'bin-nobody', password: 'x' }).then(
+    const err = await connect(t.gw.mqttPort, { username: 'bin-nobody', password: 'x' }).then(
       () => null,
       (e: unknown) => e,
     );
@@ -61,7 +44,7 @@ describe('broker authentication and topic rules', () => {
   });
 
   it('refuses a wrong service token', async () => {
-    const err = await connect(gw.mqttPort, { username: '$svc:server', password: 'not-the-token' }).then(
+    const err = await connect(t.gw.mqttPort, { username: '$svc:server', password: 'not-the-token' }).then(
       () => null,
       (e: unknown) => e,
     );
@@ -69,7 +52,7 @@ describe('broker authentication and topic rules', () => {
   });
 
   it('disconnects a device publishing under another device id, and stores nothing', async () => {
-    const client = await deviceClient(gw.mqttPort, a);
+    const client = await deviceClient(t.gw.mqttPort, a);
     const closed = new Promise<void>((r) => client.once('close', () => r()));
     client.publish(deviceTopic('bin', b.deviceId, 'telemetry'), JSON.stringify({ ts: Date.now(), seq: 1, fillPct: 1 }), { qos: 1 });
     await closed;
@@ -79,7 +62,7 @@ describe('broker authentication and topic rules', () => {
 
   it('refuses a device publishing under another kind or to its own cmd', async () => {
     for (const topic of [deviceTopic('truck', a.deviceId, 'telemetry'), deviceTopic('bin', a.deviceId, 'cmd')]) {
-      const client = await deviceClient(gw.mqttPort, a);
+      const client = await deviceClient(t.gw.mqttPort, a);
       const closed = new Promise<void>((r) => client.once('close', () => r()));
       client.publish(topic, '{}', { qos: 1 });
       await closed;
@@ -88,7 +71,7 @@ describe('broker authentication and topic rules', () => {
   });
 
   it('refuses $SYS publishes from devices', async () => {
-    const client = await deviceClient(gw.mqttPort, a);
+    const client = await deviceClient(t.gw.mqttPort, a);
     const closed = new Promise<void>((r) => client.once('close', () => r()));
     client.publish('$SYS/broker/fake', 'x', { qos: 1 });
     await closed;
@@ -96,7 +79,7 @@ describe('broker authentication and topic rules', () => {
   });
 
   it("lets a device subscribe to its own cmd only (SUBACK 0x80 for another's)", async () => {
-    const client = await deviceClient(gw.mqttPort, a);
+    const client = await deviceClient(t.gw.mqttPort, a);
     // Read the SUBACK itself: MQTT.js reports a refusal as an error without the codes.
     const suback = new Promise<number[]>((resolve) =>
       client.on('packetreceive', (p) => {
@@ -110,8 +93,8 @@ describe('broker authentication and topic rules', () => {
   });
 
   it('delivers a server command to the device and the ack to the server', async () => {
-    const device = await deviceClient(gw.mqttPort, a);
-    const server = await connect(gw.mqttPort, { username: '$svc:server', password: INTERNAL_TOKEN });
+    const device = await deviceClient(t.gw.mqttPort, a);
+    const server = await connect(t.gw.mqttPort, { username: '$svc:server', password: INTERNAL_TOKEN });
     await new Promise((r) => device.subscribe(deviceTopic('bin', a.deviceId, 'cmd'), { qos: 1 }, r));
     await new Promise((r) => server.subscribe('sanitation/v1/+/+/cmd/ack', { qos: 1 }, r));
     const cmd = new Promise<string>((r) => device.on('message', (_t, p) => r(p.toString())));
@@ -125,18 +108,18 @@ describe('broker authentication and topic rules', () => {
   });
 
   it('disconnects a revoked device within seconds and refuses it afterwards', async () => {
-    const victim = stub.add('bin-revoked', 'bin');
+    const victim = t.stub.add('bin-revoked', 'bin');
     await eventually(async () => {
-      const c = await deviceClient(gw.mqttPort, victim).catch(() => null);
+      const c = await deviceClient(t.gw.mqttPort, victim).catch(() => null);
       c?.end(true);
       return c !== null;
     });
-    const client = await deviceClient(gw.mqttPort, victim, { clientId: 'victim' });
+    const client = await deviceClient(t.gw.mqttPort, victim, { clientId: 'victim' });
     const closed = new Promise<void>((r) => client.once('close', () => r()));
-    stub.revoke(victim.deviceId);
+    t.stub.revoke(victim.deviceId);
     await closed; // the test timeout bounds "within seconds"
     client.end(true);
-    const err = await deviceClient(gw.mqttPort, victim).then(
+    const err = await deviceClient(t.gw.mqttPort, victim).then(
       () => null,
       (e: unknown) => e,
     );
@@ -144,24 +127,24 @@ describe('broker authentication and topic rules', () => {
   });
 
   it('keeps the last credentials while the server is unreachable', async () => {
-    stub.down = true;
+    t.stub.down = true;
     try {
-      const polls = stub.requests;
-      await eventually(() => stub.requests > polls + 1); // the gateway kept polling and failing
-      await eventually(async () => (await getStats(gw.httpPort)).credentials.lastError !== null);
-      const client = await deviceClient(gw.mqttPort, a);
+      const polls = t.stub.requests;
+      await eventually(() => t.stub.requests > polls + 1); // the gateway kept polling and failing
+      await eventually(async () => (await getStats(t.gw.httpPort)).credentials.lastError !== null);
+      const client = await deviceClient(t.gw.mqttPort, a);
       client.end(true);
     } finally {
-      stub.down = false;
+      t.stub.down = false;
     }
-    await eventually(async () => (await getStats(gw.httpPort)).credentials.lastError === null);
+    await eventually(async () => (await getStats(t.gw.httpPort)).credentials.lastError === null);
   });
 
   it("publishes a device's will (status offline) when it drops, and keeps status retained", async () => {
     const statusTopic = deviceTopic('bin', b.deviceId, 'status');
-    const device = await deviceClient(gw.mqttPort, b, { will: { topic: statusTopic, payload: Buffer.from('offline'), qos: 1, retain: true } });
+    const device = await deviceClient(t.gw.mqttPort, b, { will: { topic: statusTopic, payload: Buffer.from('offline'), qos: 1, retain: true } });
     await new Promise<void>((r, j) => device.publish(statusTopic, 'online', { qos: 1, retain: true }, (e) => (e ? j(e) : r())));
-    const server = await connect(gw.mqttPort, { username: '$svc:server', password: INTERNAL_TOKEN });
+    const server = await connect(t.gw.mqttPort, { username: '$svc:server', password: INTERNAL_TOKEN });
     const seen: string[] = [];
     server.on('message', (_t, p) => seen.push(p.toString()));
     await new Promise((r) => server.subscribe(statusTopic, { qos: 1 }, r));

@@ -1,32 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../src/gateway.js';
-import { connect, CredentialStub, dropDatabase, eventually, publish, startTestGateway, tempDir, testConfig, uniqueDb } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { connect, eventually, publish, useTestGateway } from './helpers.js';
 
 // The development-only listener an outside MQTT 3.1.1 conformance suite runs against.
 describe('authentication disabled (NODE_ENV=development only)', () => {
-  const db = uniqueDb('conf');
-  const spool = tempDir('conf');
-  let stub: CredentialStub;
-  let gw: RunningGateway;
-
-  beforeAll(async () => {
-    stub = await new CredentialStub().start();
-    gw = await startTestGateway(
-      testConfig({ SERVER_URL: stub.url, INFLUX_DB: db, SPOOL_DIR: spool.dir, MQTT_AUTH_DISABLED: 'true', NODE_ENV: 'development' }),
-    );
-  });
-
-  afterAll(async () => {
-    await gw?.stop();
-    await stub?.stop();
-    await dropDatabase(db);
-    spool.cleanup();
-  });
+  const t = useTestGateway('conf', { env: { MQTT_AUTH_DISABLED: 'true', NODE_ENV: 'development' } });
 
   it('lets anonymous clients publish and subscribe to plain topics, with retained messages and QoS 2', async () => {
-    const pub = await connect(gw.mqttPort, { clientId: 'conf-pub' });
+    const pub = await connect(t.gw.mqttPort, { clientId: 'conf-pub' });
     await new Promise<void>((r, j) => pub.publish('TopicA/B', 'retained', { qos: 1, retain: true }, (e) => (e ? j(e) : r())));
-    const sub = await connect(gw.mqttPort, { clientId: 'conf-sub' });
+    const sub = await connect(t.gw.mqttPort, { clientId: 'conf-sub' });
     const got: string[] = [];
     sub.on('message', (t, p) => got.push(`${t}=${p.toString()}`));
     await new Promise((r) => sub.subscribe('TopicA/#', { qos: 2 }, r));
@@ -39,7 +21,7 @@ describe('authentication disabled (NODE_ENV=development only)', () => {
   });
 
   it('still refuses $SYS publishes', async () => {
-    const c = await connect(gw.mqttPort, { clientId: 'conf-sys' });
+    const c = await connect(t.gw.mqttPort, { clientId: 'conf-sys' });
     const closed = new Promise<void>((r) => c.once('close', () => r()));
     c.publish('$SYS/x', 'y', { qos: 1 });
     await closed;

@@ -8,6 +8,7 @@ import type { DeviceCredential, DeviceKind } from '@sanitation/contracts';
 import { generateDeviceSecret, hashDeviceSecret } from '@sanitation/contracts/credentials';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { parseGatewayConfig, type GatewayConfig } from '../src/config/gateway.config.js';
 import { startGateway, type RunningGateway } from '../src/gateway.js';
 
@@ -120,6 +121,40 @@ export const TS_WORKER_EXEC_ARGV = ['--import', fileURLToPath(new URL('./support
 
 export async function startTestGateway(config: GatewayConfig): Promise<RunningGateway> {
   return startGateway(config, { logger: pino({ level: process.env.GW_TEST_LOG ?? 'silent' }), influxWorkerExecArgv: TS_WORKER_EXEC_ARGV });
+}
+
+/** A running gateway of one test file, with its credential stub, InfluxDB database and spool. */
+export interface GatewayFixture {
+  db: string;
+  spoolDir: string;
+  stub: CredentialStub;
+  gw: RunningGateway;
+}
+
+/**
+ * The common setup of the gateway suites, registered as beforeAll/afterAll of the calling
+ * describe(): a credential stub, a fresh database and spool directory, and a gateway using them
+ * (`env` adds settings). `devices` runs before the gateway starts, so its first credential sync
+ * already knows them. `stub` and `gw` are set once beforeAll ran.
+ */
+export function useTestGateway(
+  name: string,
+  opts: { env?: Record<string, string>; devices?: (stub: CredentialStub) => void } = {},
+): GatewayFixture {
+  const spool = tempDir(name);
+  const fx = { db: uniqueDb(name), spoolDir: spool.dir } as GatewayFixture;
+  beforeAll(async () => {
+    fx.stub = await new CredentialStub().start();
+    opts.devices?.(fx.stub);
+    fx.gw = await startTestGateway(testConfig({ SERVER_URL: fx.stub.url, INFLUX_DB: fx.db, SPOOL_DIR: fx.spoolDir, ...opts.env }));
+  });
+  afterAll(async () => {
+    await fx.gw?.stop();
+    await fx.stub?.stop();
+    await dropDatabase(fx.db);
+    spool.cleanup();
+  });
+  return fx;
 }
 
 export function connect(port: number, opts: IClientOptions, protocol: 'mqtt' | 'ws' = 'mqtt'): Promise<MqttClient> {

@@ -1,45 +1,26 @@
 import { deviceTopic } from '@sanitation/contracts';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../src/gateway.js';
-import {
-  CredentialStub,
-  deviceClient,
-  dropDatabase,
-  eventually,
-  getStats,
-  influxRows,
-  publish,
-  startTestGateway,
-  tempDir,
-  testConfig,
-  uniqueDb,
-  type TestDevice,
-} from './helpers.js';
+import { deviceClient, eventually, getStats, influxRows, publish, type TestDevice, useTestGateway } from './helpers.js';
 
 describe('ingest: MQTT → spool → InfluxDB', () => {
-  const db = uniqueDb('ingest');
-  const spool = tempDir('ingest');
-  let stub: CredentialStub;
-  let gw: RunningGateway;
   let bin: TestDevice;
   let light: TestDevice;
   let client: MqttClient;
+  const t = useTestGateway('ingest', {
+    devices: (stub) => {
+      bin = stub.add('bin-001', 'bin', 'north');
+      light = stub.add('light-001', 'streetlight', null);
+    },
+  });
+  const { db } = t;
 
   beforeAll(async () => {
-    stub = await new CredentialStub().start();
-    bin = stub.add('bin-001', 'bin', 'north');
-    light = stub.add('light-001', 'streetlight', null);
-    gw = await startTestGateway(testConfig({ SERVER_URL: stub.url, INFLUX_DB: db, SPOOL_DIR: spool.dir }));
-    client = await deviceClient(gw.mqttPort, bin);
+    client = await deviceClient(t.gw.mqttPort, bin);
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     client?.end(true);
-    await gw?.stop();
-    await stub?.stop();
-    await dropDatabase(db);
-    spool.cleanup();
   });
 
   it('stores a valid reading exactly once, with its zone tag and typed fields', async () => {
@@ -56,7 +37,7 @@ describe('ingest: MQTT → spool → InfluxDB', () => {
   });
 
   it('stores the valid readings of a mixed batch and counts each rejection by reason', async () => {
-    const before = await getStats(gw.httpPort);
+    const before = await getStats(t.gw.httpPort);
     const ts = Date.now();
     const batch = [
       { ts, seq: 10, fillPct: 10 },
@@ -72,7 +53,7 @@ describe('ingest: MQTT → spool → InfluxDB', () => {
       return r.some((x) => x.seq === 14) ? r : null;
     });
     expect(rows.filter((r) => [10, 11, 12, 13, 14].includes(r.seq as number)).map((r) => r.seq)).toEqual([10, 14]);
-    const after = await getStats(gw.httpPort);
+    const after = await getStats(t.gw.httpPort);
     const delta = (reason: string) => (after.rejected.byDevice[bin.deviceId]?.[reason] ?? 0) - (before.rejected.byDevice[bin.deviceId]?.[reason] ?? 0);
     expect(delta('out_of_range')).toBe(1);
     expect(delta('wrong_type')).toBe(1);
@@ -84,7 +65,7 @@ describe('ingest: MQTT → spool → InfluxDB', () => {
   it('stores a duplicate seq once', async () => {
     const ts = Date.now();
     const topic = deviceTopic('bin', bin.deviceId, 'telemetry');
-    const before = await getStats(gw.httpPort);
+    const before = await getStats(t.gw.httpPort);
     await publish(client, topic, JSON.stringify({ ts, seq: 20, fillPct: 20 }));
     await publish(client, topic, JSON.stringify({ ts, seq: 20, fillPct: 20 }));
     await publish(client, topic, JSON.stringify([{ ts, seq: 20, fillPct: 20 }, { ts: ts + 5, seq: 21, fillPct: 21 }]));
@@ -93,24 +74,24 @@ describe('ingest: MQTT → spool → InfluxDB', () => {
       return r.some((x) => x.seq === 21) ? r : null;
     });
     expect(rows.filter((r) => r.seq === 20)).toHaveLength(1);
-    const after = await getStats(gw.httpPort);
+    const after = await getStats(t.gw.httpPort);
     expect(after.duplicates - before.duplicates).toBe(2);
   });
 
   it('stores a QoS 1 retransmission (DUP, same packet id, after reconnect) once', async () => {
     // A raw client that publishes, never reads the PUBACK, reconnects and resends with DUP set.
     const ts = Date.now();
-    const c1 = await deviceClient(gw.mqttPort, light, { clientId: 'retrans', clean: false });
+    const c1 = await deviceClient(t.gw.mqttPort, light, { clientId: 'retrans', clean: false });
     const topic = deviceTopic('streetlight', light.deviceId, 'telemetry');
     const payload = JSON.stringify({ ts, seq: 7, lampOn: true, powerW: 55.5 });
     await publish(c1, topic, payload);
     c1.end(true);
-    const c2 = await deviceClient(gw.mqttPort, light, { clientId: 'retrans', clean: false });
+    const c2 = await deviceClient(t.gw.mqttPort, light, { clientId: 'retrans', clean: false });
     await new Promise<void>((resolve, reject) =>
       c2.publish(topic, payload, { qos: 1, dup: true }, (err) => (err ? reject(err) : resolve())),
     );
     c2.end(true);
-    await eventually(async () => (await getStats(gw.httpPort)).duplicates > 0);
+    await eventually(async () => (await getStats(t.gw.httpPort)).duplicates > 0);
     const rows = await eventually(async () => {
       const r = await influxRows(db, 'streetlight', light.deviceId);
       return r.length > 0 ? r : null;
@@ -122,7 +103,7 @@ describe('ingest: MQTT → spool → InfluxDB', () => {
 
   it('hands accepted readings to the server on $internal/v1/readings', async () => {
     const { connect } = await import('./helpers.js');
-    const svc = await connect(gw.mqttPort, { username: '$svc:server', password: 'test-internal-token-0123456789' });
+    const svc = await connect(t.gw.mqttPort, { username: '$svc:server', password: 'test-internal-token-0123456789' });
     const got = new Promise<any>((resolve) => svc.on('message', (_t, p) => resolve(JSON.parse(p.toString()))));
     await new Promise<void>((r, j) => svc.subscribe('$internal/v1/readings', { qos: 1 }, (e) => (e ? j(e) : r())));
     await publish(client, deviceTopic('bin', bin.deviceId, 'telemetry'), JSON.stringify({ ts: Date.now(), seq: 30, fillPct: 30 }));
@@ -133,11 +114,11 @@ describe('ingest: MQTT → spool → InfluxDB', () => {
   });
 
   it('serves /healthz and Prometheus /metrics', async () => {
-    const health = await fetch(`http://127.0.0.1:${gw.httpPort}/healthz`).then((r) => r.json());
+    const health = await fetch(`http://127.0.0.1:${t.gw.httpPort}/healthz`).then((r) => r.json());
     expect(health).toMatchObject({ status: 'ok', gatewayId: 'gw-test' });
-    const metrics = await fetch(`http://127.0.0.1:${gw.httpPort}/metrics`).then((r) => r.text());
+    const metrics = await fetch(`http://127.0.0.1:${t.gw.httpPort}/metrics`).then((r) => r.text());
     const accepted = Number(/^gateway_readings_accepted_total (\d+)/m.exec(metrics)?.[1]);
-    expect(accepted).toBe((await getStats(gw.httpPort)).accepted);
+    expect(accepted).toBe((await getStats(t.gw.httpPort)).accepted);
     expect(metrics).toMatch(/gateway_readings_rejected_total\{reason="out_of_range"\} [1-9]/);
   });
 });

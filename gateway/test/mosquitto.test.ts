@@ -2,21 +2,8 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deviceTopic } from '@sanitation/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../src/gateway.js';
-import {
-  CredentialStub,
-  deviceClient,
-  dropDatabase,
-  eventually,
-  getStats,
-  influxRows,
-  startTestGateway,
-  tempDir,
-  testConfig,
-  uniqueDb,
-  type TestDevice,
-} from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { deviceClient, eventually, getStats, influxRows, type TestDevice, useTestGateway } from './helpers.js';
 
 interface PubResult {
   code: number | null;
@@ -39,32 +26,21 @@ function mosquittoPub(port: number, d: { deviceId: string; secret: string }, top
 }
 
 describe('outside client: mosquitto_pub', () => {
-  const db = uniqueDb('mosq');
-  const spool = tempDir('mosq');
-  let stub: CredentialStub;
-  let gw: RunningGateway;
   let septic: TestDevice;
   let other: TestDevice;
-
-  beforeAll(async () => {
-    stub = await new CredentialStub().start();
-    septic = stub.add('septic-01', 'septic', 'east');
-    other = stub.add('septic-02', 'septic', 'east');
-    gw = await startTestGateway(testConfig({ SERVER_URL: stub.url, INFLUX_DB: db, SPOOL_DIR: spool.dir }));
+  const t = useTestGateway('mosq', {
+    devices: (stub) => {
+      septic = stub.add('septic-01', 'septic', 'east');
+      other = stub.add('septic-02', 'septic', 'east');
+    },
   });
-
-  afterAll(async () => {
-    await gw?.stop();
-    await stub?.stop();
-    await dropDatabase(db);
-    spool.cleanup();
-  });
+  const { db } = t;
 
   const topic = () => deviceTopic('septic', septic.deviceId, 'telemetry');
 
   it('a valid reading lands in InfluxDB', async () => {
     const ts = Date.now();
-    const res = await mosquittoPub(gw.mqttPort, septic, topic(), { m: JSON.stringify({ ts, seq: 1, levelPct: 63.5, h2sPpm: 2 }) });
+    const res = await mosquittoPub(t.gw.mqttPort, septic, topic(), { m: JSON.stringify({ ts, seq: 1, levelPct: 63.5, h2sPpm: 2 }) });
     expect(res.code, res.output).toBe(0);
     const rows = await eventually(async () => {
       const r = await influxRows(db, 'septic', septic.deviceId);
@@ -74,13 +50,13 @@ describe('outside client: mosquitto_pub', () => {
   });
 
   it('a wrong password is refused', async () => {
-    const res = await mosquittoPub(gw.mqttPort, { ...septic, secret: 'wrong' }, topic(), { m: '{}' });
+    const res = await mosquittoPub(t.gw.mqttPort, { ...septic, secret: 'wrong' }, topic(), { m: '{}' });
     expect(res.code).not.toBe(0);
     expect(res.output).toMatch(/refused|not authori[sz]ed|bad user name or password/i);
   });
 
   it("publishing under another device's id is refused and stores nothing", async () => {
-    const res = await mosquittoPub(gw.mqttPort, septic, deviceTopic('septic', other.deviceId, 'telemetry'), {
+    const res = await mosquittoPub(t.gw.mqttPort, septic, deviceTopic('septic', other.deviceId, 'telemetry'), {
       m: JSON.stringify({ ts: Date.now(), seq: 1, levelPct: 1 }),
     });
     // The broker drops the connection instead of acknowledging (MQTT 3.1.1 has no PUBLISH NACK).
@@ -89,9 +65,9 @@ describe('outside client: mosquitto_pub', () => {
   });
 
   it('malformed JSON, a wrong type, an out-of-range value and a 501-reading batch are acked, rejected and counted', async () => {
-    const before = await getStats(gw.httpPort);
+    const before = await getStats(t.gw.httpPort);
     const ts = Date.now();
-    const big = join(spool.dir, 'batch-501.json');
+    const big = join(t.spoolDir, 'batch-501.json');
     writeFileSync(big, JSON.stringify(Array.from({ length: 501 }, (_, i) => ({ ts, seq: 100 + i, levelPct: 10 }))));
     for (const message of [
       { m: '{"ts": 1, "seq": ' },
@@ -99,10 +75,10 @@ describe('outside client: mosquitto_pub', () => {
       { m: JSON.stringify({ ts, seq: 51, levelPct: 180 }) },
       { f: big },
     ]) {
-      const res = await mosquittoPub(gw.mqttPort, septic, topic(), message);
+      const res = await mosquittoPub(t.gw.mqttPort, septic, topic(), message);
       expect(res.code, res.output).toBe(0);
     }
-    const after = await getStats(gw.httpPort);
+    const after = await getStats(t.gw.httpPort);
     const mine = (s: any, reason: string) => s.rejected.byDevice[septic.deviceId]?.[reason] ?? 0;
     for (const reason of ['malformed_json', 'wrong_type', 'out_of_range', 'batch_too_large']) {
       expect(mine(after, reason) - mine(before, reason), reason).toBe(1);
@@ -112,9 +88,9 @@ describe('outside client: mosquitto_pub', () => {
   });
 
   it('the broker keeps serving afterwards', async () => {
-    const res = await mosquittoPub(gw.mqttPort, septic, topic(), { m: JSON.stringify({ ts: Date.now(), seq: 2, levelPct: 64 }) });
+    const res = await mosquittoPub(t.gw.mqttPort, septic, topic(), { m: JSON.stringify({ ts: Date.now(), seq: 2, levelPct: 64 }) });
     expect(res.code, res.output).toBe(0);
-    const client = await deviceClient(gw.mqttPort, septic);
+    const client = await deviceClient(t.gw.mqttPort, septic);
     client.end(true);
     await eventually(async () => (await influxRows(db, 'septic', septic.deviceId)).some((r) => r.seq === 2));
   });

@@ -1,7 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../src/gateway.js';
-import { CredentialStub, deviceClient, eventually, dropDatabase, startTestGateway, tempDir, testConfig, uniqueDb, type TestDevice } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { deviceClient, eventually, type TestDevice, useTestGateway } from './helpers.js';
 
 const MAX_PACKET = 64 * 1024;
 
@@ -61,29 +60,16 @@ function publishHeader(remaining: number): Buffer {
 }
 
 describe('broker hygiene on the raw byte stream', () => {
-  const db = uniqueDb('raw');
-  const spool = tempDir('raw');
-  let stub: CredentialStub;
-  let gw: RunningGateway;
   let dev: TestDevice;
-
-  beforeAll(async () => {
-    stub = await new CredentialStub().start();
-    dev = stub.add('bin-raw', 'bin');
-    gw = await startTestGateway(
-      testConfig({ SERVER_URL: stub.url, INFLUX_DB: db, SPOOL_DIR: spool.dir, MAX_PACKET_BYTES: String(MAX_PACKET), CONNECT_TIMEOUT_MS: '500', PUBLISH_RATE_PER_S: '50', PUBLISH_BURST: '10' }),
-    );
-  });
-
-  afterAll(async () => {
-    await gw?.stop();
-    await stub?.stop();
-    await dropDatabase(db);
-    spool.cleanup();
+  const t = useTestGateway('raw', {
+    env: { MAX_PACKET_BYTES: String(MAX_PACKET), CONNECT_TIMEOUT_MS: '500', PUBLISH_RATE_PER_S: '50', PUBLISH_BURST: '10' },
+    devices: (stub) => {
+      dev = stub.add('bin-raw', 'bin');
+    },
   });
 
   it('cuts off a connected client declaring a 200 MB packet, header split across chunks', async () => {
-    const conn = await rawConnect(gw.mqttPort);
+    const conn = await rawConnect(t.gw.mqttPort);
     conn.socket.write(connectPacket({ clientId: 'big', clean: true, username: dev.deviceId, password: dev.secret }));
     await eventually(() => conn.received().length >= 4);
     expect(conn.received().subarray(0, 4)).toEqual(Buffer.from([0x20, 0x02, 0x00, 0x00]));
@@ -97,37 +83,37 @@ describe('broker hygiene on the raw byte stream', () => {
   });
 
   it('cuts off an oversize CONNECT before authentication', async () => {
-    const conn = await rawConnect(gw.mqttPort);
+    const conn = await rawConnect(t.gw.mqttPort);
     conn.socket.write(Buffer.from([0x10, 0xff, 0xff, 0xff, 0x7f]));
     await conn.closed;
     expect(conn.received()).toHaveLength(0);
   });
 
   it('lets packets up to the limit through', async () => {
-    const client = await deviceClient(gw.mqttPort, dev);
+    const client = await deviceClient(t.gw.mqttPort, dev);
     const readings = Array.from({ length: 300 }, (_, i) => ({ ts: Date.now(), seq: 1000 + i, fillPct: 50, tempC: 21.5 }));
     const payload = JSON.stringify(readings);
     expect(payload.length).toBeLessThan(MAX_PACKET - 200);
     await new Promise<void>((resolve, reject) => client.publish(`sanitation/v1/bin/${dev.deviceId}/telemetry`, payload, { qos: 1 }, (e) => (e ? reject(e) : resolve())));
     client.end(true);
-    expect(gw.stats().accepted).toBeGreaterThanOrEqual(300);
+    expect(t.gw.stats().accepted).toBeGreaterThanOrEqual(300);
   });
 
   it('closes a socket that sends no CONNECT in time', async () => {
-    const conn = await rawConnect(gw.mqttPort);
+    const conn = await rawConnect(t.gw.mqttPort);
     await conn.closed;
     expect(conn.received()).toHaveLength(0);
   });
 
   it('answers an empty client id with clean session 0 by CONNACK 2 and closes [MQTT-3.1.3-8]', async () => {
-    const conn = await rawConnect(gw.mqttPort);
+    const conn = await rawConnect(t.gw.mqttPort);
     conn.socket.write(connectPacket({ clientId: '', clean: false, username: dev.deviceId, password: dev.secret }));
     await conn.closed;
     expect(conn.received()).toEqual(Buffer.from([0x20, 0x02, 0x00, 0x02]));
   });
 
   it('accepts an empty client id with clean session 1 and assigns one [MQTT-3.1.3-6]', async () => {
-    const conn = await rawConnect(gw.mqttPort);
+    const conn = await rawConnect(t.gw.mqttPort);
     conn.socket.write(connectPacket({ clientId: '', clean: true, username: dev.deviceId, password: dev.secret }));
     await eventually(() => conn.received().length >= 4);
     expect(conn.received().subarray(0, 4)).toEqual(Buffer.from([0x20, 0x02, 0x00, 0x00]));
@@ -135,8 +121,8 @@ describe('broker hygiene on the raw byte stream', () => {
   });
 
   it('delays (never drops) publishes over the per-device rate, and stores them all', async () => {
-    const client = await deviceClient(gw.mqttPort, dev, { clientId: 'fast' });
-    const before = gw.stats();
+    const client = await deviceClient(t.gw.mqttPort, dev, { clientId: 'fast' });
+    const before = t.gw.stats();
     const ts = Date.now();
     const topic = `sanitation/v1/bin/${dev.deviceId}/telemetry`;
     await Promise.all(
@@ -147,14 +133,14 @@ describe('broker hygiene on the raw byte stream', () => {
       ),
     );
     client.end(true);
-    const after = gw.stats();
+    const after = t.gw.stats();
     expect(after.accepted - before.accepted).toBe(40);
     expect(after.rateLimited.delayed - before.rateLimited.delayed).toBeGreaterThan(0);
     expect(after.rejected.total).toBe(before.rejected.total);
   });
 
   it('keeps serving after all of the above', async () => {
-    const client = await deviceClient(gw.mqttPort, dev);
+    const client = await deviceClient(t.gw.mqttPort, dev);
     client.end(true);
   });
 });

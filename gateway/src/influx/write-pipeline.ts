@@ -197,15 +197,7 @@ export class WritePipeline {
 
   /** Until new data, a settled batch, stop, or `ms`. */
   private wait(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakers.add(done);
-    });
+    return this.timer(this.wakers, ms);
   }
 
   private waitForSettle(): Promise<void> {
@@ -220,15 +212,19 @@ export class WritePipeline {
 
   /** Backoff: cut short by stop() only (new data must not hammer a failing InfluxDB). */
   private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
+    return this.stopping ? Promise.resolve() : this.timer(this.sleepers, ms);
+  }
+
+  /** Resolves after `ms` or when its entry in `set` is called, whichever is first. */
+  private timer(set: Set<() => void>, ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.sleepers.delete(done);
+        set.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.sleepers.add(done);
+      set.add(done);
     });
   }
 
