@@ -102,19 +102,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   writer = new InfluxWriter({ influx: config.influx, spool, spoolDir: config.spoolDir, logger, workerExecArgv: deps.influxWorkerExecArgv });
   writer.start();
 
-  broker = await startBroker({
-    host: config.mqttHost,
-    port: config.mqttPort,
-    wsPort: config.mqttWsPort,
-    maxPacketBytes: config.maxPacketBytes,
-    connectTimeoutMs: config.connectTimeoutMs,
-    keepaliveMaxS: config.keepaliveMaxS,
-    access,
-    logger,
-  });
-  const runningBroker = broker;
   const runningWriter = writer;
-
   const snapshot = (): GatewayStats => ({
     gatewayId: config.gatewayId,
     accepted: stats.accepted,
@@ -128,10 +116,32 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     influx: { written: runningWriter.written, dropped: runningWriter.dropped, lastError: runningWriter.lastError },
     rateLimited: { delayed: stats.rateLimitedDelayed, disconnected: stats.rateLimitedDisconnected },
     invalidMessages: stats.invalidMessages,
-    connections: runningBroker.aedes.connectedClients,
+    connections: broker?.aedes.connectedClients ?? 0,
     credentials: { devices: credentials.size, synced: credentials.synced, lastError: credentials.lastError },
   });
-  const http: { server: Server; port: number } = await startHttpServer(config.mqttHost, config.httpPort, snapshot);
+
+  let http: { server: Server; port: number };
+  try {
+    broker = await startBroker({
+      host: config.mqttHost,
+      port: config.mqttPort,
+      wsPort: config.mqttWsPort,
+      maxPacketBytes: config.maxPacketBytes,
+      connectTimeoutMs: config.connectTimeoutMs,
+      keepaliveMaxS: config.keepaliveMaxS,
+      access,
+      logger,
+    });
+    http = await startHttpServer(config.mqttHost, config.httpPort, snapshot);
+  } catch (err) {
+    // e.g. a port in use: leave no thread, timer or open file behind.
+    credentials.stop();
+    await runningWriter.kill();
+    await broker?.close();
+    await spool.close().catch(() => {});
+    throw err;
+  }
+  const runningBroker = broker;
 
   logger.info(
     { mqttPort: runningBroker.mqttPort, wsPort: runningBroker.wsPort, httpPort: http.port, spool: config.spoolDir, influx: config.influx.url },

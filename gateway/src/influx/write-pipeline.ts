@@ -110,39 +110,50 @@ export class WritePipeline {
   private async deliver(batch: Batch, records: SpoolRecord[]): Promise<void> {
     const lines: string[] = [];
     for (const rec of records) {
-      const parsed = JSON.parse(rec.payload.toString('utf8')) as ReadingsBatch;
-      for (const r of parsed.readings) lines.push(toLineProtocol(r));
+      try {
+        const parsed = JSON.parse(rec.payload.toString('utf8')) as ReadingsBatch;
+        for (const r of parsed.readings) lines.push(toLineProtocol(r));
+      } catch (err) {
+        // CRC-valid but unreadable (never written by this code): skip it rather than stall forever.
+        batch.dropped += rec.count;
+        this.opts.events.log('error', 'unreadable spool record; skipping it', { err: (err as Error).message, readings: rec.count });
+      }
     }
+    if (lines.length > 0 && !(await this.send(batch, lines))) return this.giveUp();
+    batch.settled = true;
+    this.confirmPrefix();
+    this.wakeAll();
+  }
+
+  /** Writes until InfluxDB stored or refused the lines; false when it gave up (stopping). */
+  private async send(batch: Batch, lines: string[]): Promise<boolean> {
     const body = lines.join('\n');
     let backoff = BACKOFF_MIN_MS;
     for (;;) {
-      if (this.expired) return this.giveUp();
+      if (this.expired) return false;
       const { outcome, error } = await this.opts.sink.write(body);
       if (outcome === 'ok') {
         batch.written = lines.length;
         if (this.lastError !== null) this.opts.events.log('info', 'InfluxDB writes recovered');
         this.setError(null);
-        break;
+        return true;
       }
       this.setError(error ?? outcome);
       if (outcome === 'rejected') {
-        batch.dropped = lines.length;
+        batch.dropped += lines.length;
         this.opts.events.log('error', 'InfluxDB refused a batch as invalid; skipping it', { err: error, points: lines.length });
-        break;
+        return true;
       }
       if (outcome === 'no-database') {
         this.databaseReady = false;
-        if (!(await this.ensureDatabase())) return this.giveUp();
+        if (!(await this.ensureDatabase())) return false;
         continue;
       }
       this.opts.events.log('warn', 'InfluxDB write failed; the spool keeps the data', { err: error, retryInMs: backoff });
-      if (this.stopping) return this.giveUp();
+      if (this.stopping) return false;
       await this.sleep(backoff);
       backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
     }
-    batch.settled = true;
-    this.confirmPrefix();
-    this.wakeAll();
   }
 
   private giveUp(): void {
