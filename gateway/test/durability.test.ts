@@ -11,6 +11,7 @@ import {
   eventually,
   getStats,
   InfluxOutageProxy,
+  influxQuery,
   INTERNAL_TOKEN,
   startTestGateway,
   storedSeqs,
@@ -94,6 +95,33 @@ describe('durability', () => {
       expect(stored.points).toBe(500);
       for (const seq of acked) expect(stored.seqs.has(seq)).toBe(true);
       await eventually(async () => (await getStats(gw.httpPort)).spool.pending === 0);
+    } finally {
+      proxy.setDown(false);
+      await gw.stop();
+      await dropDatabase(db);
+      spool.cleanup();
+    }
+  });
+
+  it('stop() writes the whole backlog to InfluxDB before it returns (writer thread drains)', async () => {
+    const db = uniqueDb('drain');
+    const spool = tempDir('drain');
+    const dev = stub.add('bin-drain', 'bin');
+    // No rate limit here: the backlog should build quickly.
+    const gw = await startTestGateway(
+      testConfig({ SERVER_URL: stub.url, INFLUX_URL: proxy.url, INFLUX_DB: db, SPOOL_DIR: spool.dir, PUBLISH_RATE_PER_S: '100000', PUBLISH_BURST: '100000' }),
+    );
+    try {
+      await eventually(async () => JSON.stringify(await influxQuery(db, 'SHOW DATABASES')).includes(db));
+      proxy.setDown(true); // build a backlog that only the drain can write
+      const client = await deviceClient(gw.mqttPort, dev);
+      const acked = await publishReadings(client, dev, 0, 2000);
+      client.end(true);
+      expect(acked.size).toBe(2000);
+      proxy.setDown(false);
+      await gw.stop();
+      const stored = await storedSeqs(db, 'bin', dev.deviceId);
+      expect(stored.points).toBe(2000);
     } finally {
       proxy.setDown(false);
       await gw.stop();

@@ -23,11 +23,20 @@ describe('parseGatewayConfig', () => {
       connectTimeoutMs: 10_000,
       keepaliveMaxS: 300,
       authDisabled: false,
-      influx: { api: 1, database: 'sanitation' },
+      influx: { api: 1, database: 'sanitation', batchPoints: 10_000, concurrency: 2 },
+      spoolCheckpointMs: 1000,
     });
     expect(c.publishRatePerS).toBeGreaterThanOrEqual(20 * 2);
     expect(c.gatewayId.length).toBeGreaterThan(0);
     expect(GATEWAY_DEFAULTS.PUBLISH_BURST).toBeGreaterThan(20);
+  });
+
+  it('gzips InfluxDB bodies only when InfluxDB is not on loopback, unless told otherwise', () => {
+    expect(parseGatewayConfig(token).influx.gzip).toBe(false);
+    expect(parseGatewayConfig({ ...token, INFLUX_URL: 'http://localhost:8086' }).influx.gzip).toBe(false);
+    expect(parseGatewayConfig({ ...token, INFLUX_URL: 'http://influx.internal:8086' }).influx.gzip).toBe(true);
+    expect(parseGatewayConfig({ ...token, INFLUX_GZIP: 'true' }).influx.gzip).toBe(true);
+    expect(() => parseGatewayConfig({ ...token, INFLUX_CONCURRENCY: '0' })).toThrow(/INFLUX_CONCURRENCY/);
   });
 
   it('names a missing INTERNAL_TOKEN', () => {

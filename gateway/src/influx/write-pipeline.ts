@@ -5,7 +5,7 @@ import { toLineProtocol } from './line-protocol.js';
 
 const BACKOFF_MIN_MS = 200; // the spool keeps the data, so failed writes are retried forever...
 const BACKOFF_MAX_MS = 5000; // ...with this backoff
-const IDLE_POLL_MS = 1000; // wake-ups come by notify(); this is only a safety net
+const IDLE_POLL_MS = 1000; // ms; wake-ups come by update() and settled batches, this is a safety net
 
 export interface PipelineEvents {
   /** Everything before `next` is settled (`written` stored, `dropped` refused as invalid). */
@@ -23,6 +23,7 @@ export interface PipelineOptions {
   layout: SpoolLayout;
   batchPoints: number;
   concurrency: number;
+  /** InfluxDB 1.x: CREATE DATABASE (idempotent) before the first write and after a 404. */
   needsDatabase: boolean;
   events: PipelineEvents;
 }
