@@ -75,7 +75,7 @@ program
   .option('--duration <d>', 'sim time to run, e.g. 1d, 6h, 90m (default: until Ctrl-C)')
   .option('--faults <list>', 'faults, e.g. lamp-failure:5,bin-fire:1,sensor-offline:3@2h,garbage:2')
   .option('--stats-out <file>', 'write per-device counts (published, acked, garbage) here at the end')
-  .option('--credentials <file>', 'device secrets file (default .data/sim/credentials-<seed>-<n>.json)')
+  .option('--credentials <file>', 'device secrets file (default .data/sim/credentials-<seed>.json)')
   .option('--connect-rate <n>', 'new connections per second (default 300)')
   .option('--buffer-size <n>', 'store-and-forward capacity per device, readings (default 5000)')
   .option('--drain-timeout <d>', 'how long to wait for PUBACKs at the end (default 30s)')

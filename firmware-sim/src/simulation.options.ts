@@ -41,7 +41,7 @@ export const simulationOptionsSchema = z.object({
   faults: z.array(faultSpecSchema).default([]),
   /** deviceId → secret; skips provisioning through the server when given. */
   credentials: z.record(z.string(), z.string()).optional(),
-  /** Where provisioned secrets are kept (default `.data/sim/credentials-<seed>-<n>.json`). */
+  /** Where provisioned secrets are kept (default `.data/sim/credentials-<seed>.json`). */
   credentialsFile: z.string().min(1).optional(),
   connectRate: z.number().positive().default(SIM_DEFAULTS.connectRate),
   bufferSize: z.number().int().min(1).default(SIM_DEFAULTS.bufferSize),

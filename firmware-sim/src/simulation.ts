@@ -139,7 +139,7 @@ export function createSimulation(input: SimulationOptions, log: (msg: string) =>
           serverUrl: options.serverUrl,
           adminUser: options.adminUser,
           adminPassword: options.adminPassword,
-          credentialsFile: options.credentialsFile ?? defaultCredentialsPath(options.seed, options.devices),
+          credentialsFile: options.credentialsFile ?? defaultCredentialsPath(options.seed),
           log,
         });
         log(`provisioned: ${res.imported} imported, ${res.rotated} rotated, ${res.reused} reused, ${res.failed.length} refused`);

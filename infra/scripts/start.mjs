@@ -61,11 +61,18 @@ let influx;
 function shutdown(code = 0) {
   if (shuttingDown) return;
   shuttingDown = true;
-  for (const c of children.reverse()) c.kill('SIGTERM');
-  setTimeout(() => {
+  // Simulator first (it drains its buffers), then gateway (commits its spool, flushes InfluxDB),
+  // then server; InfluxDB only once they have exited, or after 15 s whatever happens.
+  const exited = children
+    .reverse()
+    .map((c) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r))));
+  for (const c of children) c.kill('SIGTERM');
+  const finish = () => {
     influx?.stop();
     process.exit(code);
-  }, 3000).unref();
+  };
+  Promise.all(exited).then(finish);
+  setTimeout(finish, 15_000).unref();
 }
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));

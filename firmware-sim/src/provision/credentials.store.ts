@@ -12,8 +12,13 @@ const fileSchema = z.object({
 });
 export type CredentialsFile = z.infer<typeof fileSchema>;
 
-export function defaultCredentialsPath(seed: number, devices: number): string {
-  return `.data/sim/credentials-${seed}-${devices}.json`;
+/**
+ * One file per seed, holding every secret ever provisioned for it: runs with a different fleet
+ * size share device ids, and a per-size file would leave the other size's secrets stale after a
+ * rotation (its devices would then be refused).
+ */
+export function defaultCredentialsPath(seed: number): string {
+  return `.data/sim/credentials-${seed}.json`;
 }
 
 /** Reads the credentials file; null when it does not exist yet. A corrupt file is an error, not silently replaced. */
