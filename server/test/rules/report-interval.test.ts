@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReportIntervalLearner } from '../../src/rules/offline/report-interval.js';
-import { seededRandom } from './support.js';
+import { seededRandom } from './seeded-random.js';
 
 const SEC = 1_000;
 const MIN = 60 * SEC;

@@ -109,15 +109,16 @@ export function cleanReadings(readings: readonly LevelReading[], now: number): L
 
 /**
  * Index of the first reading after the last emptying in a sorted series (0 if none).
- * A drop is judged median-to-median (up to 3 readings before within the current segment vs. this
- * and up to 2 after), so one spike up or one glitch down does not look like an emptying.
- * Limitation: a single low reading at the very end is taken as an emptying until more arrive.
+ * A drop is judged median-to-median (up to 5 readings before, within the current segment, vs. this
+ * and up to 4 after), so runs of up to two glitch readings, high or low, do not look like an emptying.
+ * Limitation: a low reading among the last two is taken as an emptying until more readings arrive.
  */
 export function lastEmptyingIndex(sorted: readonly LevelReading[], dropPct: number): number {
+  const side = 5; // readings per side of the median comparison
   let start = 0;
   for (let i = 1; i < sorted.length; i++) {
-    const before = sorted.slice(Math.max(start, i - 3), i).map((r) => r.value);
-    const after = sorted.slice(i, i + 3).map((r) => r.value);
+    const before = sorted.slice(Math.max(start, i - side), i).map((r) => r.value);
+    const after = sorted.slice(i, i + side).map((r) => r.value);
     if (before.length > 0 && median(before) - median(after) >= dropPct) start = i;
   }
   return start;
