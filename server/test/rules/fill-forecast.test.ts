@@ -111,6 +111,18 @@ describe('forecastFill', () => {
     expect(f.predictedFullAt).toBeNull();
   });
 
+  it('non-finite readings and readings from the future are skipped, bad configuration is named', () => {
+    const now = T0 + 10 * HOUR;
+    const good = series(T0, now, 15 * MIN, (t) => 10 + (2 * (t - T0)) / HOUR);
+    const bad = [{ ts: T0 + 7, value: Number.NaN }, { ts: Number.NaN, value: 50 }, { ts: now + HOUR, value: 99 }];
+    const f = forecastFill({ readings: [...good, ...bad], thresholdPct: 90, now });
+    expect(f.pointsUsed).toBe(good.length);
+    expect(f.predictedFullAt).toBe(T0 + 40 * HOUR);
+    expect(() => forecastFill({ readings: good, thresholdPct: 0, now })).toThrow(/thresholdPct/);
+    expect(() => forecastFill({ readings: good, thresholdPct: 90, now, options: { minPoints: 1 } })).toThrow(/minPoints/);
+    expect(() => forecastFill({ readings: good, thresholdPct: 90, now, options: { windowMs: -1 } })).toThrow(/windowMs/);
+  });
+
   it('readings older than the window are ignored', () => {
     const now = T0 + 3 * DAY;
     const old = series(T0, T0 + DAY, 15 * MIN, (t) => 10 + (t - T0) / HOUR); // outside the 24 h window

@@ -133,6 +133,13 @@ describe('OfflineDetector', () => {
     expect(out[2]!.at - cleared).toBeGreaterThanOrEqual(30 * MIN); // hold-off, though silent after 2 min
   });
 
+  it('names bad options', () => {
+    expect(() => new OfflineDetector({ intervalMultiplier: 0.5 })).toThrow(/intervalMultiplier/);
+    expect(() => new OfflineDetector({ floorMs: HOUR, ceilingMs: MIN })).toThrow(/ceilingMs/);
+    expect(() => new OfflineDetector({ clearAfterArrivals: 0 })).toThrow(/clearAfterArrivals/);
+    expect(() => new OfflineDetector({ interval: { historySize: -1 } })).toThrow(/historySize/);
+  });
+
   it('keeps state for 10,000 devices', () => {
     const detector = new OfflineDetector();
     for (let i = 0; i < 10_000; i++) {

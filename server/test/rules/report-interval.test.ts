@@ -72,6 +72,19 @@ describe('ReportIntervalLearner', () => {
     expect(learner.stats('truck-1')!.measurementIntervalMs).toBe(30 * SEC);
   });
 
+  it('ignores non-finite times and names bad options', () => {
+    const learner = new ReportIntervalLearner();
+    for (let i = 0; i < 5; i++) {
+      learner.observe('bin-9', T0 + i * MIN, T0 + i * MIN);
+      learner.observe('bin-9', Number.NaN, T0 + i * MIN);
+      learner.observe('bin-9', T0 + i * MIN + 1, Number.POSITIVE_INFINITY);
+    }
+    expect(learner.intervalMs('bin-9')).toBe(MIN);
+    expect(() => new ReportIntervalLearner({ historySize: 0 })).toThrow(/historySize/);
+    expect(() => new ReportIntervalLearner({ minSamples: 20 })).toThrow(/minSamples/);
+    expect(() => new ReportIntervalLearner({ compressedArrivalRatio: 2 })).toThrow(/compressedArrivalRatio/);
+  });
+
   it('keeps bounded memory and forgets old behaviour: a device switched to a slower schedule re-learns', () => {
     const learner = new ReportIntervalLearner({ historySize: 8 });
     let t = T0;

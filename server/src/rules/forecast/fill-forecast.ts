@@ -127,6 +127,7 @@ export function lastEmptyingIndex(sorted: readonly LevelReading[], dropPct: numb
 export function forecastFill(input: FillForecastInput): FillForecast {
   const opts: FillForecastOptions = { ...BIN_FORECAST_DEFAULTS, ...input.options };
   const { thresholdPct, now } = input;
+  validateForecastInput(thresholdPct, now, opts);
   const empty = (reason: ForecastReason, used: LevelReading[]): FillForecast => ({
     ratePctPerH: null,
     predictedFullAt: null,
@@ -164,6 +165,23 @@ export function forecastFill(input: FillForecastInput): FillForecast {
   }
   const hoursToFull = (thresholdPct - levelNow) / rate;
   return { ...base, predictedFullAt: Math.round(now + hoursToFull * HOUR_MS), confidence, reason: 'ok' };
+}
+
+/** Thresholds and options come from rule configuration: a bad one is a bug to name, not to guess. */
+function validateForecastInput(thresholdPct: number, now: number, o: FillForecastOptions): void {
+  if (!(thresholdPct > 0 && thresholdPct <= 100)) throw new RangeError(`thresholdPct: must be in (0, 100], got ${thresholdPct}`);
+  if (!Number.isFinite(now)) throw new RangeError(`now: must be epoch ms, got ${now}`);
+  const positive = ['windowMs', 'emptyingDropPct', 'cleanResidualPct'] as const;
+  for (const key of positive) {
+    if (!(Number.isFinite(o[key]) && o[key] > 0)) throw new RangeError(`${key}: must be a positive number, got ${o[key]}`);
+  }
+  for (const key of ['minSpanMs', 'minRatePctPerH', 'highConfidenceSpanMs'] as const) {
+    if (!(Number.isFinite(o[key]) && o[key] >= 0)) throw new RangeError(`${key}: must be a finite number ≥ 0, got ${o[key]}`);
+  }
+  if (!(Number.isInteger(o.minPoints) && o.minPoints >= 2)) throw new RangeError(`minPoints: must be an integer ≥ 2, got ${o.minPoints}`);
+  if (!(Number.isInteger(o.maxPoints) && o.maxPoints >= o.minPoints)) {
+    throw new RangeError(`maxPoints: must be an integer ≥ minPoints (${o.minPoints}), got ${o.maxPoints}`);
+  }
 }
 
 function rateConfidence(

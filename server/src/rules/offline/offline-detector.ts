@@ -75,6 +75,7 @@ export class OfflineDetector {
 
   constructor(options: Partial<OfflineDetectorOptions> = {}) {
     this.opts = { ...OFFLINE_DETECTOR_DEFAULTS, ...options };
+    validateDetectorOptions(this.opts);
     this.learner = new ReportIntervalLearner(this.opts.interval);
   }
 
@@ -88,6 +89,7 @@ export class OfflineDetector {
 
   /** A reading arrived. Returns an 'online' transition when it clears an open offline alarm. */
   onReading(deviceId: string, ts: number, arrivedAt: number): OfflineTransition[] {
+    if (!Number.isFinite(arrivedAt)) return []; // cannot place it in time; the learner ignores it too
     const { newBurst } = this.learner.observe(deviceId, ts, arrivedAt);
     const dev = this.devices.get(deviceId);
     if (!dev) {
@@ -183,6 +185,18 @@ export class OfflineDetector {
         ? `no learned interval yet, default timeout ${formatDuration(timeoutMs)}`
         : `timeout ${formatDuration(timeoutMs)} = ${this.opts.intervalMultiplier} × learned interval ${formatDuration(interval)} (bounded to [${formatDuration(this.opts.floorMs)}, ${formatDuration(this.opts.ceilingMs)}])`;
     return `no reading for ${formatDuration(silentForMs)}; ${basis}`;
+  }
+}
+
+function validateDetectorOptions(o: OfflineDetectorOptions): void {
+  const keys = ['intervalMultiplier', 'floorMs', 'ceilingMs', 'unlearnedTimeoutMs', 'clearAfterMs', 'reRaiseHoldOffMs'] as const;
+  for (const key of keys) {
+    if (!Number.isFinite(o[key]) || o[key] < 0) throw new RangeError(`${key}: must be a finite number ≥ 0, got ${o[key]}`);
+  }
+  if (o.intervalMultiplier < 1) throw new RangeError(`intervalMultiplier: must be ≥ 1, got ${o.intervalMultiplier}`);
+  if (o.ceilingMs < o.floorMs) throw new RangeError(`ceilingMs: must be ≥ floorMs (${o.floorMs}), got ${o.ceilingMs}`);
+  if (!Number.isInteger(o.clearAfterArrivals) || o.clearAfterArrivals < 1) {
+    throw new RangeError(`clearAfterArrivals: must be an integer ≥ 1, got ${o.clearAfterArrivals}`);
   }
 }
 

@@ -71,6 +71,8 @@ interface DeviceIntervalState {
   burstStartedAt: number;
   measurementGaps: GapRing;
   arrivalGaps: GapRing;
+  /** medians cached until the next learned gap: evaluate() asks for every device on every tick */
+  cached: { measurementIntervalMs: number | null; arrivalIntervalMs: number | null } | null;
 }
 
 export interface ObservedReading {
@@ -99,6 +101,7 @@ export class ReportIntervalLearner {
 
   constructor(options: Partial<ReportIntervalOptions> = {}) {
     this.opts = { ...REPORT_INTERVAL_DEFAULTS, ...options };
+    validateIntervalOptions(this.opts);
   }
 
   /**
@@ -108,6 +111,10 @@ export class ReportIntervalLearner {
    */
   observe(deviceId: string, ts: number, arrivedAt: number): ObservedReading {
     const state = this.devices.get(deviceId);
+    // A broken timestamp must not poison the medians; the caller validated the payload already.
+    if (!Number.isFinite(ts) || !Number.isFinite(arrivedAt)) {
+      return { newBurst: false, previousArrivedAt: state?.lastArrivedAt ?? null };
+    }
     if (!state) {
       this.devices.set(deviceId, {
         lastTs: ts,
@@ -115,6 +122,7 @@ export class ReportIntervalLearner {
         burstStartedAt: arrivedAt,
         measurementGaps: new GapRing(this.opts.historySize),
         arrivalGaps: new GapRing(this.opts.historySize),
+        cached: null,
       });
       return { newBurst: true, previousArrivedAt: null };
     }
@@ -125,6 +133,7 @@ export class ReportIntervalLearner {
     if (arrivedAt - state.burstStartedAt >= this.opts.burstWindowMs && arrivalGap >= 0) {
       // Gap between burst starts: a 500-reading backlog is one arrival, not 500.
       state.arrivalGaps.push(arrivedAt - state.burstStartedAt);
+      state.cached = null;
       state.burstStartedAt = arrivedAt;
       newBurst = true;
     }
@@ -132,7 +141,10 @@ export class ReportIntervalLearner {
     const tsGap = ts - state.lastTs;
     if (tsGap > 0) {
       const compressed = arrivalGap < this.opts.compressedArrivalRatio * tsGap;
-      if (tsGap >= this.opts.minGapMs && !compressed) state.measurementGaps.push(tsGap);
+      if (tsGap >= this.opts.minGapMs && !compressed) {
+        state.measurementGaps.push(tsGap);
+        state.cached = null;
+      }
       state.lastTs = ts;
     }
     state.lastArrivedAt = Math.max(state.lastArrivedAt, arrivedAt);
@@ -143,8 +155,11 @@ export class ReportIntervalLearner {
     const state = this.devices.get(deviceId);
     if (!state) return null;
     const enough = (ring: GapRing): number | null => (ring.count >= this.opts.minSamples ? ring.median() : null);
-    const measurementIntervalMs = enough(state.measurementGaps);
-    const arrivalIntervalMs = enough(state.arrivalGaps);
+    state.cached ??= {
+      measurementIntervalMs: enough(state.measurementGaps),
+      arrivalIntervalMs: enough(state.arrivalGaps),
+    };
+    const { measurementIntervalMs, arrivalIntervalMs } = state.cached;
     const known = [measurementIntervalMs, arrivalIntervalMs].filter((v): v is number => v !== null);
     return {
       measurementIntervalMs,
@@ -167,5 +182,20 @@ export class ReportIntervalLearner {
 
   get size(): number {
     return this.devices.size;
+  }
+}
+
+function validateIntervalOptions(o: ReportIntervalOptions): void {
+  for (const key of ['historySize', 'minSamples'] as const) {
+    if (!Number.isInteger(o[key]) || o[key] < 1) throw new RangeError(`${key}: must be an integer ≥ 1, got ${o[key]}`);
+  }
+  if (o.minSamples > o.historySize) {
+    throw new RangeError(`minSamples: must be ≤ historySize (${o.historySize}), got ${o.minSamples}`);
+  }
+  for (const key of ['burstWindowMs', 'minGapMs'] as const) {
+    if (!Number.isFinite(o[key]) || o[key] < 0) throw new RangeError(`${key}: must be a finite number ≥ 0, got ${o[key]}`);
+  }
+  if (!(o.compressedArrivalRatio >= 0 && o.compressedArrivalRatio <= 1)) {
+    throw new RangeError(`compressedArrivalRatio: must be within 0..1, got ${o.compressedArrivalRatio}`);
   }
 }
