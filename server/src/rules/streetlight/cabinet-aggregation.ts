@@ -27,7 +27,11 @@ export const CABINET_DEFAULTS = {
 
 export type CabinetOptions = { -readonly [K in keyof typeof CABINET_DEFAULTS]: number };
 
-/** A lamp with an open lamp failure. `since` = `ts` of the first reading showing it (epoch ms). */
+/**
+ * A lamp with an open fault of the cause being aggregated, normally lamp-failure. Day-burning can be
+ * aggregated the same way (a cabinet contactor stuck on) in a separate run with its own state map;
+ * never mix causes in one run. `since` = `ts` of the first reading showing it (epoch ms).
+ */
 export interface LampFailure {
   deviceId: string;
   since: number;
@@ -199,11 +203,12 @@ function cabinetCondition(cabinetId: string, covered: readonly LampFailure[], la
   for (const f of covered) codes.set(f.code ?? 'lamp-failure', (codes.get(f.code ?? 'lamp-failure') ?? 0) + 1);
   const breakdown = [...codes].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${n} ${code}`).join(', ');
   const noSupply = codes.get('no-supply') ?? 0;
-  const hint = noSupply >= covered.length / 2 ? ': feeder without supply' : '';
+  const dayBurning = covered.length > 0 && (codes.get('lit-in-daylight') ?? 0) >= covered.length / 2;
+  const hint = dayBurning ? ': contactor or timer stuck on' : noSupply >= covered.length / 2 ? ': feeder without supply' : '';
   return {
     cause: 'cabinet-fault',
-    code: 'cabinet-outage',
-    detail: `${covered.length} of ${lampCount} lamps of cabinet ${cabinetId} failed within ${fmt(spreadMin)} min (${breakdown})${hint}`,
+    code: dayBurning ? 'cabinet-day-burning' : 'cabinet-outage',
+    detail: `${covered.length} of ${lampCount} lamps of cabinet ${cabinetId} ${dayBurning ? 'burning in daylight' : 'failed'} within ${fmt(spreadMin)} min (${breakdown})${hint}`,
   };
 }
 

@@ -25,21 +25,28 @@ export const LAMP_FAULT_DEFAULTS = {
   powerToleranceW: 8,
   /** Power factor used to estimate power from V × A when `powerW` is missing. */
   powerFactor: 0.95,
+  /** A reported dim level this far from every scheduled level is a dimming fault, percentage points. */
+  dimTolerancePct: 10,
 } as const;
 
 export type LampFaultOptions = { -readonly [K in keyof typeof LAMP_FAULT_DEFAULTS]: number };
 
 export type StreetlightReading = Pick<StreetlightTelemetry, 'lampOn' | 'dimPct' | 'powerW' | 'voltageV' | 'currentA'>;
 
-export interface LampRating {
+export interface LampContext {
   /** From the device's attributes; without it only the no-power and voltage checks run. */
   ratedPowerW?: number | undefined;
+  /**
+   * An operator command currently holds the lamp (the simulator keeps one until the next scheduled
+   * switch): the schedule checks (off when due, day-burning, dimming) are skipped, the electrical ones run.
+   */
+  manualOverride?: boolean | undefined;
 }
 
 export function classifyLampReading(
   expected: ExpectedLampState,
   reading: StreetlightReading,
-  lamp: LampRating,
+  lamp: LampContext,
   options: Partial<LampFaultOptions> = {},
 ): LampCondition[] {
   const o: LampFaultOptions = { ...LAMP_FAULT_DEFAULTS, ...options };
@@ -58,8 +65,9 @@ export function classifyLampReading(
   const drawing = powerW === undefined ? undefined : powerW > noPowerW;
   // Trust the controller's relay state; fall back to the meter when the firmware omits it.
   const lit = reading.lampOn ?? drawing;
-  const dueLit = expected.shouldBeLit && !expected.inGrace;
-  const dueDark = !expected.shouldBeLit && !expected.inGrace;
+  const scheduled = lamp.manualOverride !== true;
+  const dueLit = scheduled && expected.shouldBeLit && !expected.inGrace;
+  const dueDark = scheduled && !expected.shouldBeLit && !expected.inGrace;
 
   if (dueLit && !supplied) {
     // Dead feeder: the lamp cannot be on, so "off" and "no power" are the same fault, reported once.
@@ -77,6 +85,18 @@ export function classifyLampReading(
 
   if (dueDark && lit === true && drawing !== false) {
     conditions.push({ cause: 'day-burning', code: 'lit-in-daylight', detail: `lamp is lit${powerW !== undefined ? ` drawing ${fmt(powerW)} W` : ''} in ${when}` });
+  }
+
+  if (dueLit && lit === true && drawing !== false && reading.dimPct !== undefined) {
+    // Only a reported level: without one, the power check against the scheduled level covers it.
+    const level = reading.dimPct;
+    if (expected.acceptableDimPcts.every((pct) => Math.abs(level - pct) > o.dimTolerancePct)) {
+      conditions.push({
+        cause: 'power-anomaly',
+        code: 'dim-mismatch',
+        detail: `runs at ${fmt(level)} % but the dimming schedule says ${expected.acceptableDimPcts.join(' or ')} %: ${when}`,
+      });
+    }
   }
 
   if (voltageV !== undefined && supplied) {

@@ -18,9 +18,13 @@ export type StreetlightFaultCode =
   | 'voltage-high'
   | 'power-high'
   | 'power-low'
+  /** Lit at a level the dimming schedule does not call for (e.g. full power after midnight). */
+  | 'dim-mismatch'
   | 'rapid-switching'
   /** Most lamps of one cabinet failed together. */
-  | 'cabinet-outage';
+  | 'cabinet-outage'
+  /** Most lamps of one cabinet burn in daylight together: contactor or timer stuck on. */
+  | 'cabinet-day-burning';
 
 export interface LampCondition {
   cause: StreetlightCause;

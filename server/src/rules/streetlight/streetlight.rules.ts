@@ -1,6 +1,6 @@
 import type { StreetlightTelemetry } from '@sanitation/contracts';
 import type { CyclingDetector } from './cycling.rule.js';
-import { classifyLampReading, type LampFaultOptions, type LampRating } from './lamp-fault.rule.js';
+import { classifyLampReading, type LampFaultOptions, type LampContext } from './lamp-fault.rule.js';
 import type { ExpectedLampState, LightingSchedule } from './lighting-schedule.js';
 import type { LampCondition } from './streetlight-conditions.js';
 
@@ -12,7 +12,7 @@ import type { LampCondition } from './streetlight-conditions.js';
 export interface StreetlightReadingInput {
   deviceId: string;
   reading: Pick<StreetlightTelemetry, 'ts' | 'lampOn' | 'dimPct' | 'powerW' | 'voltageV' | 'currentA'>;
-  lamp: LampRating;
+  lamp: LampContext;
 }
 
 export interface StreetlightReadingResult {

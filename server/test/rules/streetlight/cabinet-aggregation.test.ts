@@ -122,6 +122,16 @@ describe('evaluateCabinet', () => {
     expect(ids(cleared.individualLampFaults)).toEqual(ids(outage.slice(0, 2)));
   });
 
+  it('names a cabinet whose lamps burn in daylight together as a stuck contactor (separate day-burning run)', () => {
+    const noon = at(WINTER, '12:00');
+    const d = evaluateCabinet(null, { cabinetId: 'C', lampCount: 30, failing: failures(30, noon, 1000, 'lit-in-daylight') }, noon + MINUTE);
+    expect(d.condition).toEqual({
+      cause: 'cabinet-fault',
+      code: 'cabinet-day-burning',
+      detail: '30 of 30 lamps of cabinet C burning in daylight within 0.5 min (30 lit-in-daylight): contactor or timer stuck on',
+    });
+  });
+
   it('never aggregates a cabinet with fewer than 5 lamps', () => {
     const d = evaluateCabinet(null, { cabinetId: 'C', lampCount: 4, failing: failures(4, t2300, 0) }, t2300);
     expect(d).toMatchObject({ transition: 'none', next: null });

@@ -102,4 +102,28 @@ describe('classifyLampReading (Hangzhou)', () => {
     const e = hangzhouSchedule().expectedState(at(WINTER, '12:00'));
     expect(classifyLampReading(e, { lampOn: true, dimPct: 100, powerW: 0, voltageV: 220 }, lamp).map((c) => c.code)).toEqual(['no-power-draw']);
   });
+
+  it('full power after midnight, when the schedule dims → power anomaly (dim mismatch); near the dim change → ok', () => {
+    const s = hangzhouSchedule();
+    const c = classifyLampReading(s.expectedState(at(WINTER, '01:30')), healthyLit(100), lamp);
+    expect(c).toEqual([{ cause: 'power-anomaly', code: 'dim-mismatch', detail: expect.stringMatching(/runs at 100 % but the dimming schedule says 50 %: night, dimmed to 50 % at 01:30/) }]);
+    expect(classifyLampReading(s.expectedState(at(WINTER, '00:05')), healthyLit(100), lamp)).toEqual([]);
+    expect(classifyLampReading(s.expectedState(at(WINTER, '22:00')), healthyLit(50), lamp).map((x) => x.code)).toEqual(['dim-mismatch']);
+  });
+
+  it('without a reported dim level, full power after midnight shows as power too high for the schedule', () => {
+    const { dimPct: _omitted, ...noDim } = healthyLit(100);
+    const c = classifyLampReading(hangzhouSchedule().expectedState(at(WINTER, '01:30')), noDim, lamp);
+    expect(c.map((x) => x.code)).toEqual(['power-high']);
+  });
+
+  it('under a manual override only the electrical checks run', () => {
+    const s = hangzhouSchedule();
+    const override = { ...lamp, manualOverride: true };
+    expect(classifyLampReading(s.expectedState(at(WINTER, '12:00')), healthyLit(), override)).toEqual([]);
+    expect(classifyLampReading(s.expectedState(at(WINTER, '23:00')), healthyDark(), override)).toEqual([]);
+    expect(classifyLampReading(s.expectedState(at(WINTER, '01:30')), healthyLit(100), override)).toEqual([]);
+    expect(classifyLampReading(s.expectedState(at(WINTER, '12:00')), { ...healthyLit(), powerW: 0 }, override).map((x) => x.code)).toEqual(['no-power-draw']);
+    expect(classifyLampReading(s.expectedState(at(WINTER, '23:00')), { ...healthyLit(), voltageV: 260 }, override).map((x) => x.code)).toEqual(['voltage-high']);
+  });
 });
