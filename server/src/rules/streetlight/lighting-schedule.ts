@@ -96,6 +96,9 @@ export class LightingSchedule {
       this.opts[key] = v;
     }
     if (this.opts.dimPct < 0 || this.opts.dimPct > 100) throw new RangeError(`dimPct: must be 0–100, got ${this.opts.dimPct}`);
+    for (const key of ['dimFromLocalHour', 'dimUntilLocalHour'] as const) {
+      if (this.opts[key] < 0 || this.opts[key] > 24) throw new RangeError(`${key}: must be 0–24, got ${this.opts[key]}`);
+    }
     if (this.opts.graceMs < 0) throw new RangeError(`graceMs: must be ≥ 0, got ${this.opts.graceMs}`);
   }
 

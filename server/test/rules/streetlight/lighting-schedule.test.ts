@@ -76,5 +76,6 @@ describe('LightingSchedule (Hangzhou)', () => {
     expect(() => new LightingSchedule({ lat: 0, lon: 0, timeZone: 'Mars/Olympus' })).toThrow(RangeError);
     expect(() => new LightingSchedule({ ...HANGZHOU, dimPct: 150 })).toThrow(/dimPct/);
     expect(() => new LightingSchedule({ ...HANGZHOU, graceMs: Number.NaN })).toThrow(/graceMs/);
+    expect(() => new LightingSchedule({ ...HANGZHOU, dimUntilLocalHour: 25 })).toThrow(/dimUntilLocalHour/);
   });
 });
