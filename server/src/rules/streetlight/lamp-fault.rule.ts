@@ -63,8 +63,9 @@ export function classifyLampReading(
   const expectedW = rated !== undefined ? (rated * dimPct) / 100 : undefined;
   const noPowerW = Math.max(o.noPowerBelowW, expectedW !== undefined ? expectedW * o.noPowerBelowFraction : 0);
   const drawing = powerW === undefined ? undefined : powerW > noPowerW;
-  // Trust the controller's relay state; fall back to the meter when the firmware omits it.
-  const lit = reading.lampOn ?? drawing;
+  // Real draw wins over a relay flag saying off (welded contactor); otherwise trust the controller's
+  // relay state, and fall back to the meter when the firmware omits it.
+  const lit = drawing === true ? true : (reading.lampOn ?? drawing);
   const scheduled = lamp.manualOverride !== true;
   const dueLit = scheduled && expected.shouldBeLit && !expected.inGrace;
   const dueDark = scheduled && !expected.shouldBeLit && !expected.inGrace;

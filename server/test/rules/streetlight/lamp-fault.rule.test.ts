@@ -126,4 +126,9 @@ describe('classifyLampReading (Hangzhou)', () => {
     expect(classifyLampReading(s.expectedState(at(WINTER, '12:00')), { ...healthyLit(), powerW: 0 }, override).map((x) => x.code)).toEqual(['no-power-draw']);
     expect(classifyLampReading(s.expectedState(at(WINTER, '23:00')), { ...healthyLit(), voltageV: 260 }, override).map((x) => x.code)).toEqual(['voltage-high']);
   });
+
+  it('a lamp reporting off while the meter shows full draw at noon is day-burning (welded contactor)', () => {
+    const e = hangzhouSchedule().expectedState(at(WINTER, '12:00'));
+    expect(classifyLampReading(e, { ...healthyLit(), lampOn: false }, lamp).map((x) => x.code)).toEqual(['lit-in-daylight']);
+  });
 });
