@@ -6,6 +6,7 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { AccessControl } from './auth.hook.js';
 import { createPreConnect } from './connect.hook.js';
 import { guardPacketSize } from './packet-size.guard.js';
+import { createRetainedIndexPersistence } from './retained-index.persistence.js';
 
 export interface BrokerOptions {
   host: string;
@@ -39,6 +40,7 @@ function listen(server: NetServer | HttpServer, port: number, host: string): Pro
 export async function startBroker(opts: BrokerOptions): Promise<RunningBroker> {
   const { access, logger } = opts;
   const aedes = await Aedes.createBroker({
+    persistence: createRetainedIndexPersistence(),
     connectTimeout: opts.connectTimeoutMs,
     preConnect: createPreConnect(opts.keepaliveMaxS),
     authenticate: access.authenticate,
