@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { testServices } from '../infra/vitest.test-env.mjs';
 
 export default defineConfig({
   test: {
@@ -6,5 +7,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    provide: testServices(),
   },
 });

@@ -1,5 +1,6 @@
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
+import { testServices } from '../infra/vitest.test-env.mjs';
 
 // Nest resolves constructor injection from `design:paramtypes`, which esbuild does not emit:
 // compile with SWC (legacy decorators + metadata) instead.
@@ -18,5 +19,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    provide: testServices(),
   },
 });

@@ -5,11 +5,9 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import mqttPacket from 'mqtt-packet';
-import { FrameSplitter, PACKET, writePaddedInt } from './mqtt-frames.mjs';
+import { FrameSplitter, PACKET } from './mqtt-frames.mjs';
+import { patchReading, publishTemplate } from './publish-template.mjs';
 
-const TS_WIDTH = 13; // epoch ms has 13 digits until the year 2286
-const SEQ_WIDTH = 12;
-const FILL_WIDTH = 3;
 const MAX_PACKET_ID = 65535;
 const CONNACK_TIMEOUT_MS = 10_000;
 
@@ -34,36 +32,6 @@ const CONNACK_TIMEOUT_MS = 10_000;
  * @property {number} [connectRetries]    retries of a refused CONNECT (credential sync lag)
  * @property {number} [ratePerS]          paced mode: total publishes per second (default: as fast as the windows allow)
  */
-
-/**
- * Builds the per-device PUBLISH template: a valid `bin` reading whose numbers are
- * space-padded to a fixed width, with the offsets of the fields to patch.
- * @param {string} deviceId @param {string} kind
- */
-export function publishTemplate(deviceId, kind = 'bin') {
-  const ts = '0'.repeat(TS_WIDTH);
-  const seq = '0'.repeat(SEQ_WIDTH);
-  const fill = '0'.repeat(FILL_WIDTH);
-  const json = `{"ts":${ts},"seq":${seq},"fillPct":${fill},"tempC":21.5,"tilted":false,"batteryPct":87}`;
-  const payload = Buffer.from(json, 'utf8');
-  const packet = mqttPacket.generate({
-    cmd: 'publish',
-    topic: `sanitation/v1/${kind}/${deviceId}/telemetry`,
-    payload,
-    qos: 1,
-    messageId: 1,
-    retain: false,
-    dup: false,
-  });
-  const payloadOffset = packet.length - payload.length;
-  return {
-    packet,
-    pidOffset: payloadOffset - 2, // packet id directly precedes the payload for QoS > 0 [MQTT-3.3.2]
-    tsOffset: payloadOffset + json.indexOf('"ts":') + 5,
-    seqOffset: payloadOffset + json.indexOf('"seq":') + 6,
-    fillOffset: payloadOffset + json.indexOf('"fillPct":') + 10,
-  };
-}
 
 class DeviceConnection {
   /** @param {DeviceSpec} spec @param {LoadGenerator} gen @param {number} index */
@@ -178,9 +146,7 @@ class DeviceConnection {
       out[base + t.pidOffset] = pid >> 8;
       out[base + t.pidOffset + 1] = pid & 0xff;
       const seq = firstSeq + this.sent;
-      writePaddedInt(out, base + t.tsOffset, TS_WIDTH, nowMs);
-      writePaddedInt(out, base + t.seqOffset, SEQ_WIDTH, seq);
-      writePaddedInt(out, base + t.fillOffset, FILL_WIDTH, (seq * 7 + this.index) % 101);
+      patchReading(out, base, t, nowMs, seq, (seq * 7 + this.index) % 101);
       this.inflight.set(pid, now);
       this.sent++;
     }

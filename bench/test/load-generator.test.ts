@@ -5,7 +5,8 @@ import mqttPacket from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDeviceTopic, parseTelemetryPayload } from '@sanitation/contracts';
 import { FrameSplitter, PACKET, writePaddedInt } from '../ingest/mqtt-frames.mjs';
-import { LoadGenerator, publishTemplate } from '../ingest/load-generator.mjs';
+import { LoadGenerator } from '../ingest/load-generator.mjs';
+import { publishTemplate } from '../ingest/publish-template.mjs';
 import { RawSubscriber } from '../ingest/raw-subscriber.mjs';
 
 describe('pre-encoded publish template', () => {

@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-import { parseGatewayConfig, type GatewayConfig } from './config/gateway.config.js';
+import { loadGatewayConfig, type GatewayConfig } from './config/gateway.config.js';
 import { startGateway } from './gateway.js';
 import { createLogger } from './logger.js';
 
 let config: GatewayConfig;
 try {
-  // The only place that reads process.env.
-  config = parseGatewayConfig(process.env);
+  config = loadGatewayConfig();
 } catch (err) {
   process.stderr.write(`${(err as Error).message}\n`);
   process.exit(2);

@@ -8,11 +8,19 @@ import type { DeviceCredential, DeviceKind } from '@sanitation/contracts';
 import { generateDeviceSecret, hashDeviceSecret } from '@sanitation/contracts/credentials';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { parseGatewayConfig, type GatewayConfig } from '../src/config/gateway.config.js';
 import { startGateway, type RunningGateway } from '../src/gateway.js';
 
-export const INFLUX_URL = (process.env.TEST_INFLUX_URL ?? 'http://127.0.0.1:18086').replace(/\/+$/, '');
+declare module 'vitest' {
+  export interface ProvidedContext {
+    influxUrl: string;
+    gatewayTestLog: string;
+  }
+}
+
+/** The orchestrator's InfluxDB, else the dev service (see infra/vitest.test-env.mjs). */
+export const INFLUX_URL = inject('influxUrl');
 export const INTERNAL_TOKEN = 'test-internal-token-0123456789';
 
 export interface TestDevice {
@@ -120,7 +128,7 @@ export function testConfig(over: Record<string, string>): GatewayConfig {
 export const TS_WORKER_EXEC_ARGV = ['--import', fileURLToPath(new URL('./support/ts-loader.mjs', import.meta.url))];
 
 export async function startTestGateway(config: GatewayConfig): Promise<RunningGateway> {
-  return startGateway(config, { logger: pino({ level: process.env.GW_TEST_LOG ?? 'silent' }), influxWorkerExecArgv: TS_WORKER_EXEC_ARGV });
+  return startGateway(config, { logger: pino({ level: inject('gatewayTestLog') }), influxWorkerExecArgv: TS_WORKER_EXEC_ARGV });
 }
 
 /** A running gateway of one test file, with its credential stub, InfluxDB database and spool. */

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createServerApp } from './app.js';
-import { ConfigException, parseServerConfig, type ServerConfig } from './config/server.config.js';
+import { ConfigException, loadServerConfig, type ServerConfig } from './config/server.config.js';
 import { createLogger } from './logging/logger.js';
 
 export { createServerApp, type CreateServerAppOptions } from './app.js';
@@ -11,7 +11,7 @@ export { parseServerConfig, type ServerConfig } from './config/server.config.js'
 async function main(): Promise<void> {
   let config: ServerConfig;
   try {
-    config = parseServerConfig(process.env);
+    config = loadServerConfig();
   } catch (err) {
     if (!(err instanceof ConfigException)) throw err;
     process.stderr.write(`server: ${err.message}\n`);

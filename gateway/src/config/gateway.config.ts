@@ -175,3 +175,8 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Gat
     logLevel: e.LOG_LEVEL,
   };
 }
+
+/** The process's configuration: the only place the gateway reads `process.env`. */
+export function loadGatewayConfig(): GatewayConfig {
+  return parseGatewayConfig(process.env);
+}

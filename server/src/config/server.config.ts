@@ -119,3 +119,8 @@ export function parseServerConfig(env: Record<string, string | undefined>): Serv
   }
   return config;
 }
+
+/** The process's configuration: the only place the server reads `process.env`. */
+export function loadServerConfig(): ServerConfig {
+  return parseServerConfig(process.env);
+}

@@ -1,13 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 import type { Database } from '../../src/database/database.js';
 import { migrate } from '../../src/database/migrator.js';
 import { PgDatabase } from '../../src/database/pg.driver.js';
 import { PgliteDatabase } from '../../src/database/pglite.driver.js';
 
-/** The orchestrator's PostgreSQL, else the dev service. */
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:15432/postgres';
-export const TEST_INFLUX_URL = process.env.TEST_INFLUX_URL || 'http://127.0.0.1:18086';
+declare module 'vitest' {
+  export interface ProvidedContext {
+    influxUrl: string;
+    databaseUrl: string;
+  }
+}
+
+/** The orchestrator's services, else the dev services (see infra/vitest.test-env.mjs). */
+export const TEST_DATABASE_URL = inject('databaseUrl');
+export const TEST_INFLUX_URL = inject('influxUrl');
 
 /** A uniquely named database on the test PostgreSQL; `drop()` removes it. */
 export async function createTestPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
