@@ -8,9 +8,15 @@ const pct = z.number().min(0).max(100);
 const finite = z.number().finite();
 const nonNegative = z.number().min(0);
 
+/**
+ * Latest accepted `ts`: InfluxDB stores int64 nanoseconds and a reading's point time is
+ * ts (ms) × 10⁶ + seq mod 10⁶, which must stay below 2⁶³ (i.e. before 2262-04-11).
+ */
+export const MAX_TS_MS = 9_223_372_036_853;
+
 /** Common to every reading: when it was measured and its per-device sequence number. */
 const readingBase = {
-  ts: z.number().int().min(0).max(8_640_000_000_000_000),
+  ts: z.number().int().min(0).max(MAX_TS_MS),
   seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 };
 

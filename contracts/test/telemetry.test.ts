@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TELEMETRY_BATCH, deviceTopic, parseDeviceTopic, parseTelemetryPayload, readingValues } from '../src/index.js';
+import { MAX_TELEMETRY_BATCH, MAX_TS_MS, deviceTopic, parseDeviceTopic, parseTelemetryPayload, readingValues } from '../src/index.js';
 
 describe('topics', () => {
   it('round-trips every channel, including cmd/ack', () => {
@@ -62,5 +62,8 @@ describe('telemetry payloads', () => {
     expect(parseTelemetryPayload('streetlight', '{"ts":1,"seq":1,"lampOn":"yes"}').rejections[0]!.reason).toBe('wrong_type');
     expect(parseTelemetryPayload('toilet', '{"ts":1,"seq":1.5}').rejections[0]!.reason).toBe('wrong_type');
     expect(parseTelemetryPayload('bin', '{"ts":1,"seq":-1}').rejections[0]!.reason).toBe('out_of_range');
+    // Past 2262 the InfluxDB point time (ns) would overflow int64.
+    expect(parseTelemetryPayload('bin', JSON.stringify({ ts: MAX_TS_MS + 1, seq: 1 })).rejections[0]!.detail).toMatch(/^ts:/);
+    expect(parseTelemetryPayload('bin', JSON.stringify({ ts: MAX_TS_MS, seq: 1 })).readings).toHaveLength(1);
   });
 });

@@ -15,6 +15,8 @@ const DEVICES = 1000;
 describe('a simulated day of 1,000 devices', () => {
   let stack: Stack;
   let stats: SimStats;
+  /** Wall-clock time well after every device connected (and announced `online`). */
+  let afterConnect: number;
 
   beforeAll(async () => {
     stack = await startStack();
@@ -31,6 +33,8 @@ describe('a simulated day of 1,000 devices', () => {
       faults: [{ type: 'garbage', count: 25 }],
     });
     await sim.start();
+    await waitFor('all devices connected', async () => (sim.stats().connected === DEVICES ? true : undefined), 120_000, 250);
+    afterConnect = Date.now() + 5_000;
     await waitFor('the simulated day to pass', async () => (sim.stats().simElapsedMs >= DAY_MS ? true : undefined), 300_000, 500);
     stats = await sim.stop({ drain: true, timeoutMs: 60_000 });
   });
@@ -78,7 +82,9 @@ describe('a simulated day of 1,000 devices', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { items: { deviceId: string; lastSeenAt: string | null }[]; total: number };
     expect(body.total).toBe(DEVICES);
-    const unseen = body.items.filter((d) => d.lastSeenAt === null).map((d) => d.deviceId);
+    // The retained `online` status also counts as a sighting, but only at connect: a sighting
+    // after that can only come from readings handed over on $internal/v1/readings.
+    const unseen = body.items.filter((d) => d.lastSeenAt === null || Date.parse(d.lastSeenAt) <= afterConnect).map((d) => d.deviceId);
     expect(unseen).toEqual([]);
   });
 });

@@ -55,6 +55,9 @@ export interface RegisterDeviceResponse {
   secret: string;
 }
 
+/** Most features one import request may carry. */
+export const MAX_IMPORT_FEATURES = 20_000;
+
 /** Bulk import: a GeoJSON FeatureCollection of Points; properties carry id, kind, name, zone, attributes. */
 export const deviceImportSchema = z.object({
   type: z.literal('FeatureCollection'),
@@ -72,7 +75,7 @@ export const deviceImportSchema = z.object({
         }),
       }),
     )
-    .max(20_000),
+    .max(MAX_IMPORT_FEATURES),
 });
 export type DeviceImportRequest = z.infer<typeof deviceImportSchema>;
 
@@ -95,18 +98,21 @@ export interface LoginResponse {
  * Gateway ↔ server credential sync (`GET /api/internal/credentials?since=<cursor>`, bearer INTERNAL_TOKEN).
  * `cursor` is opaque and monotonic; `full` means the list replaces the gateway's cache.
  */
-export interface DeviceCredential {
-  deviceId: string;
-  kind: (typeof DEVICE_KINDS)[number];
-  zone: string | null;
-  secretHash: string;
-  revoked: boolean;
-}
-export interface CredentialSyncResponse {
-  cursor: string;
-  full: boolean;
-  devices: DeviceCredential[];
-}
+export const deviceCredentialSchema = z.object({
+  deviceId: z.string().regex(DEVICE_ID_PATTERN),
+  kind: z.enum(DEVICE_KINDS),
+  zone: z.string().nullable(),
+  secretHash: z.string().min(1),
+  revoked: z.boolean(),
+});
+export type DeviceCredential = z.infer<typeof deviceCredentialSchema>;
+
+export const credentialSyncResponseSchema = z.object({
+  cursor: z.string(),
+  full: z.boolean(),
+  devices: z.array(deviceCredentialSchema),
+});
+export type CredentialSyncResponse = z.infer<typeof credentialSyncResponseSchema>;
 
 export interface HealthResponse {
   status: 'ok' | 'degraded';

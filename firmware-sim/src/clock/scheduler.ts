@@ -17,8 +17,6 @@ export class Scheduler {
   private readonly current = new Map<string, Task>();
   private timer: NodeJS.Timeout | null = null;
   private order = 0;
-  /** Tasks run in the last tick that found work; a measure of load. */
-  lastBatch = 0;
 
   constructor(
     private readonly clock: SimClock,
@@ -27,22 +25,10 @@ export class Scheduler {
     private readonly budget = 2000,
   ) {}
 
-  get size(): number {
-    return this.current.size;
-  }
-
   schedule(key: string, at: number, run: (at: number) => void): void {
     const task = { at, order: this.order++, key, run };
     this.current.set(key, task);
     this.push(task);
-  }
-
-  cancel(key: string): void {
-    this.current.delete(key);
-  }
-
-  nextAt(key: string): number | undefined {
-    return this.current.get(key)?.at;
   }
 
   start(): void {
@@ -61,12 +47,11 @@ export class Scheduler {
     let ran = 0;
     while (this.heap.length > 0 && this.heap[0]!.at <= now && ran < this.budget) {
       const task = this.pop();
-      if (this.current.get(task.key) !== task) continue; // replaced or cancelled
+      if (this.current.get(task.key) !== task) continue; // replaced by a later schedule()
       this.current.delete(task.key);
       ran++;
       task.run(task.at);
     }
-    if (ran > 0) this.lastBatch = ran;
     // Overloaded: keep going soon, but after pending I/O (PUBACKs) has had its turn.
     if (ran >= this.budget && this.timer) setImmediate(() => this.timer && this.tick());
     return ran;

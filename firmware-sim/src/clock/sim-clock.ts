@@ -28,9 +28,4 @@ export class SimClock {
     if (this.frozenAt !== null) return this.frozenAt;
     return this.startSim + (this.realNow() - this.realStart) * this.speed;
   }
-
-  /** Real milliseconds until sim time `t`. */
-  realDelayUntil(t: number): number {
-    return Math.max(0, (t - this.now()) / this.speed);
-  }
 }

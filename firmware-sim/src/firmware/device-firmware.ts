@@ -72,7 +72,11 @@ export class DeviceFirmware {
   private stopping = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly backoff: Backoff;
-  private readonly sentOnce = new Set<number>();
+  /**
+   * Highest seq handed to the broker so far. The buffer sends in seq order and requeued readings
+   * go back in order, so every reading up to it has been published at least once.
+   */
+  private highestSent = -1;
   private lastPublishAt = -Infinity;
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly topics: { telemetry: string; status: string; cmd: string; ack: string };
@@ -172,8 +176,8 @@ export class DeviceFirmware {
       const batch = this.buffer.take(Math.min(this.opts.maxBatch, MAX_TELEMETRY_BATCH));
       if (!batch) break;
       for (const r of batch.readings) {
-        if (!this.sentOnce.has(r.seq)) {
-          this.sentOnce.add(r.seq);
+        if (r.seq > this.highestSent) {
+          this.highestSent = r.seq;
           this.counters.published++;
         }
       }
@@ -189,7 +193,6 @@ export class DeviceFirmware {
         }
         const n = this.buffer.ack(batch.id);
         this.counters.acked += n;
-        for (const r of batch.readings) this.sentOnce.delete(r.seq);
         this.flush();
       });
     }

@@ -5,7 +5,7 @@ import { shortestPath } from '../city/route.planner.js';
 import { haversineM } from '../shared/geo.js';
 import { Rng } from '../shared/rng.js';
 import { emptyBin, initBin, readBin, stepBin, type BinParams, type BinState } from './bin.model.js';
-import { HOUR_MS, localHour, type Env, type FaultFlags } from './physics.types.js';
+import { localHour, type Env, type FaultFlags } from './physics.types.js';
 import { initSeptic, readSeptic, stepSeptic, type SepticParams, type SepticState } from './septic.model.js';
 import { commandLamp, initStreetlight, nextSwitchAt, readStreetlight, stepStreetlight, type StreetlightParams, type StreetlightState } from './streetlight.model.js';
 import { SunSchedule } from './sun-schedule.js';
@@ -282,4 +282,3 @@ export class World {
   }
 }
 
-export { HOUR_MS };

@@ -26,7 +26,7 @@ export class ProvisionClient {
   }
 
   /** Every device id the server knows (paged), or null if the server has no list route. */
-  async listDeviceIds(pageSize = 500): Promise<Set<string> | null> {
+  async listDeviceIds(pageSize = 10_000): Promise<Set<string> | null> {
     const ids = new Set<string>();
     for (let offset = 0; ; offset += pageSize) {
       let page: { items: Device[]; total: number };

@@ -21,7 +21,7 @@ export interface ProvisionResult {
   failed: { deviceId: string; error: string }[];
 }
 
-const IMPORT_CHUNK = 5_000; // well under the 20,000-feature limit, and a modest request body
+const IMPORT_CHUNK = 5_000; // well under MAX_IMPORT_FEATURES (contracts), and a modest request body
 
 /**
  * Makes every city device known to the server with a secret we hold: import what the server lacks,
@@ -44,12 +44,12 @@ export async function provisionFleet(city: City, opts: ProvisionOptions): Promis
   let imported = 0;
   for (let i = 0; i < toImport.length; i += IMPORT_CHUNK) {
     const chunk = toImport.slice(i, i + IMPORT_CHUNK);
-    const res = await client.importDevices(cityToDeviceImport(city, new Set(chunk)));
+    const body = cityToDeviceImport(city, new Set(chunk));
+    const res = await client.importDevices(body);
     for (const c of res.created ?? []) {
       secrets.set(c.deviceId, c.secret);
       imported++;
     }
-    const body = cityToDeviceImport(city, new Set(chunk));
     for (const e of res.errors ?? []) {
       const deviceId = e.deviceId ?? body.features[e.index]?.properties.id;
       if (!deviceId) continue;

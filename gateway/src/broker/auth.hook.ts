@@ -3,6 +3,7 @@ import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aed
 import {
   deviceCommandAckSchema,
   deviceEventSchema,
+  deviceStatusSchema,
   deviceTopic,
   parseDeviceTopic,
   SERVICE_USERNAME_PREFIX,
@@ -56,10 +57,6 @@ export class AccessControl {
   constructor(private readonly opts: AccessControlOptions) {
     this.limiter = new PublishRateLimiter(opts.publishRatePerS, opts.publishBurst, MAX_RATE_BACKLOG);
     this.tokenBuf = Buffer.from(opts.internalToken, 'utf8');
-  }
-
-  identity(client: Client): Identity | undefined {
-    return this.identities.get(client);
   }
 
   /** Closes the live connections of devices whose access ended. */
@@ -161,7 +158,7 @@ export class AccessControl {
         return this.ingestTelemetry(identity.deviceId, identity.kind, packet, callback);
       case 'status': {
         const text = packet.payload.toString();
-        if (text !== 'online' && text !== 'offline') return this.discard(packet, callback);
+        if (!deviceStatusSchema.safeParse(text).success) return this.discard(packet, callback);
         return callback(null);
       }
       case 'event':

@@ -47,7 +47,7 @@ const envSchema = z.object({
   CREDENTIAL_SYNC_MS: positiveInt.default(GATEWAY_DEFAULTS.CREDENTIAL_SYNC_MS),
   SPOOL_DIR: z.string().min(1).default(GATEWAY_DEFAULTS.SPOOL_DIR),
   SPOOL_CHECKPOINT_MS: z.coerce.number().int().min(0).max(60_000).default(GATEWAY_DEFAULTS.SPOOL_CHECKPOINT_MS),
-  INFLUX_API: z.enum(['1', '2']).default('1').transform((v) => Number(v) as 1 | 2),
+  INFLUX_API: z.enum(['1', '2']).default(String(GATEWAY_DEFAULTS.INFLUX_API) as '1').transform((v) => Number(v) as 1 | 2),
   INFLUX_URL: z.url().default(GATEWAY_DEFAULTS.INFLUX_URL),
   INFLUX_DB: z.string().min(1).default(GATEWAY_DEFAULTS.INFLUX_DB),
   INFLUX_RP: z.string().default(GATEWAY_DEFAULTS.INFLUX_RP),

@@ -1,5 +1,5 @@
 import type { CredentialSyncResponse, DeviceCredential } from '@sanitation/contracts';
-import { isDeviceId, isDeviceKind } from '@sanitation/contracts';
+import { credentialSyncResponseSchema } from '@sanitation/contracts';
 import type { Logger } from 'pino';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception.js';
 
@@ -89,16 +89,12 @@ export class CredentialCache {
     if (response.full) {
       const next = new Map<string, DeviceCredential>();
       for (const d of response.devices) next.set(d.deviceId, d);
-      for (const [id, old] of this.devices) {
-        const now = next.get(id);
-        if (!now || (now.revoked && !old.revoked) || now.secretHash !== old.secretHash) ended.push(id);
-      }
+      for (const [id, old] of this.devices) if (accessEnded(old, next.get(id))) ended.push(id);
       this.devices = next;
     } else {
       for (const d of response.devices) {
         const old = this.devices.get(d.deviceId);
-        if (old && ((d.revoked && !old.revoked) || d.secretHash !== old.secretHash)) ended.push(d.deviceId);
-        else if (!old && d.revoked) ended.push(d.deviceId);
+        if (old && accessEnded(old, d)) ended.push(d.deviceId);
         this.devices.set(d.deviceId, d);
       }
     }
@@ -114,17 +110,13 @@ export class CredentialCache {
 
 /** The server is another process: check its answer's shape instead of trusting it. */
 function validateSyncResponse(body: unknown): CredentialSyncResponse {
-  const b = body as Partial<CredentialSyncResponse> | null;
-  if (!b || typeof b.cursor !== 'string' || typeof b.full !== 'boolean' || !Array.isArray(b.devices)) {
-    throw new GatewayException(GatewayErrorCode.CREDENTIAL_SYNC_FAILED, 'credential sync: response lacks cursor/full/devices');
-  }
-  const devices: DeviceCredential[] = [];
-  for (const d of b.devices as unknown[]) {
-    const c = d as Partial<DeviceCredential> | null;
-    if (!c || !isDeviceId(c.deviceId) || !isDeviceKind(c.kind) || typeof c.secretHash !== 'string' || typeof c.revoked !== 'boolean') {
-      throw new GatewayException(GatewayErrorCode.CREDENTIAL_SYNC_FAILED, `credential sync: malformed device entry ${JSON.stringify(d).slice(0, 200)}`);
-    }
-    devices.push({ deviceId: c.deviceId, kind: c.kind, zone: typeof c.zone === 'string' ? c.zone : null, secretHash: c.secretHash, revoked: c.revoked });
-  }
-  return { cursor: b.cursor, full: b.full, devices };
+  const parsed = credentialSyncResponseSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new GatewayException(GatewayErrorCode.CREDENTIAL_SYNC_FAILED, `credential sync: malformed response at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+}
+
+/** Revoked since, removed, or secret rotated: the live connection must go. */
+function accessEnded(old: DeviceCredential, now: DeviceCredential | undefined): boolean {
+  return !now || (now.revoked && !old.revoked) || now.secretHash !== old.secretHash;
 }

@@ -8,11 +8,6 @@ import { SeqWindow } from './seq-window.js';
 
 /** A spool record (and so an InfluxDB batch and a bus message) holds about this many readings. */
 const RECORD_READINGS = 5000;
-/**
- * InfluxDB stores int64 nanoseconds; ts (ms) × 10⁶ + seq mod 10⁶ must stay below 2⁶³, i.e.
- * before 2262-04-11. Later timestamps would make InfluxDB refuse the whole write.
- */
-export const MAX_TS_MS = 9_223_372_036_853;
 
 type Done = (err?: Error | null) => void;
 
@@ -72,10 +67,6 @@ export class IngestService {
     let added = 0;
     let duplicates = 0;
     for (const reading of parsed.readings) {
-      if (reading.ts > MAX_TS_MS) {
-        stats.reject(deviceId, 'out_of_range');
-        continue;
-      }
       if (!this.seqWindow.add(deviceId, reading.seq)) {
         duplicates += 1;
         continue;

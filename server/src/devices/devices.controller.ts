@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   DEVICE_KINDS,
+  MAX_IMPORT_FEATURES,
   deviceImportSchema,
   listDevicesQuerySchema,
   registerDeviceSchema,
@@ -22,7 +23,7 @@ import { DevicesService } from './devices.service.js';
 /** The import envelope; features are validated one by one in the service so valid ones still go in. */
 const importEnvelopeSchema = z.object({
   type: z.literal('FeatureCollection'),
-  features: z.array(z.unknown()).max(20_000),
+  features: z.array(z.unknown()).max(MAX_IMPORT_FEATURES),
 });
 
 @ApiTags('devices')

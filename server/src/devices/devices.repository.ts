@@ -1,30 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Device, DeviceAttributes, DeviceCredential, DeviceKind, ListDevicesQuery } from '@sanitation/contracts';
+import type { Device, DeviceCredential, DeviceKind, ListDevicesQuery } from '@sanitation/contracts';
 import { DATABASE, LOCK_KEYS, type Database, type Queryable } from '../database/database.js';
 
-export interface NewDevice {
-  id: string;
-  kind: DeviceKind;
-  name: string;
-  lat: number;
-  lon: number;
-  zone: string | null;
-  attributes: DeviceAttributes;
-  secretHash: string;
-}
+/** The registry's columns that mirror the API's Device one to one. */
+type DeviceFields = Pick<Device, 'kind' | 'name' | 'lat' | 'lon' | 'zone' | 'attributes'>;
 
-interface DeviceRow {
+export type NewDevice = DeviceFields & { id: string; secretHash: string };
+
+type DeviceRow = DeviceFields & {
   id: string;
-  kind: DeviceKind;
-  name: string;
-  lat: number;
-  lon: number;
-  zone: string | null;
-  attributes: DeviceAttributes;
-  status: 'active' | 'revoked';
+  status: Device['status'];
   created_at: Date | string;
   last_seen_at: Date | string | null;
-}
+};
 
 const DEVICE_COLUMNS = 'id, kind, name, lat, lon, zone, attributes, status, created_at, last_seen_at';
 /** Rows per multi-row INSERT; the column arrays travel as 8 parameters whatever the size. */
