@@ -8,7 +8,8 @@ import { CredentialCache } from './credentials/credential-cache.js';
 import { startHttpServer } from './http/http-server.js';
 import { InfluxWriter } from './influx/influx-writer.js';
 import { IngestStats } from './ingest/ingest-stats.js';
-import { IngestService } from './ingest/ingest.service.js';
+import { IngestService, rememberSpoolRecord } from './ingest/ingest.service.js';
+import { SeqWindow } from './ingest/seq-window.js';
 import { createLogger } from './logger.js';
 import { Spool } from './spool/spool.js';
 
@@ -66,11 +67,14 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
 
   let broker: RunningBroker | null = null;
   let writer: InfluxWriter | null = null;
-  const pendingRecords: Buffer[] = [];
-  const spool = await Spool.open({ dir: config.spoolDir, checkpointIntervalMs: config.spoolCheckpointMs, onWarning: (m) => logger.warn(m) }, (rec) => pendingRecords.push(rec.payload));
+  const seqWindow = new SeqWindow();
+  const spool = await Spool.open({ dir: config.spoolDir, checkpointIntervalMs: config.spoolCheckpointMs, onWarning: (m) => logger.warn(m) }, (rec) =>
+    rememberSpoolRecord(seqWindow, rec.payload, logger),
+  );
   const ingest = new IngestService({
     gatewayId: config.gatewayId,
     spool,
+    seqWindow,
     credentials,
     stats,
     logger,
@@ -81,8 +85,6 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     },
     onCommitted: () => writer?.notify(),
   });
-  for (const payload of pendingRecords) ingest.rememberRecord(payload);
-  pendingRecords.length = 0;
 
   await credentials.start();
   if (!credentials.synced) logger.warn({ server: config.serverUrl }, 'starting without device credentials; devices are refused until the server answers');

@@ -6,7 +6,8 @@ import type { GatewayStats } from '../gateway.js';
 
 /**
  * Prometheus metrics read the same counters as /stats at scrape time (collect callbacks), so
- * the ingest hot path only bumps plain numbers.
+ * the ingest hot path only bumps plain numbers. `stats` is one snapshot per scrape: building it
+ * copies the per-device rejection map, so the collectors must not each build their own.
  */
 function buildRegistry(stats: () => GatewayStats): Registry {
   const registry = new Registry();
@@ -52,7 +53,8 @@ function buildRegistry(stats: () => GatewayStats): Registry {
 }
 
 export async function startHttpServer(host: string, port: number, stats: () => GatewayStats): Promise<{ server: Server; port: number }> {
-  const registry = buildRegistry(stats);
+  let scrape: GatewayStats | null = null;
+  const registry = buildRegistry(() => (scrape ??= stats()));
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET') {
@@ -66,6 +68,7 @@ export async function startHttpServer(host: string, port: number, stats: () => G
     } else if (path === '/stats') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats()));
     } else if (path === '/metrics') {
+      scrape = null;
       registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
         (err: Error) => res.writeHead(500).end(err.message),

@@ -17,6 +17,8 @@ export interface IngestOptions {
   credentials: CredentialCache;
   stats: IngestStats;
   logger: Logger;
+  /** Seqs already accepted: filled from the spool's tail at start-up (`rememberSpoolRecord`). */
+  seqWindow: SeqWindow;
   /** Hands a committed ReadingsBatch (JSON bytes) to the server via the broker. */
   publishBatch: (payload: Buffer) => void;
   /** Wakes the InfluxDB writer after a commit. */
@@ -29,21 +31,13 @@ export interface IngestOptions {
  * shared by the spool, the InfluxDB writer and the bus message).
  */
 export class IngestService {
-  readonly seqWindow = new SeqWindow();
+  private readonly seqWindow: SeqWindow;
   private group: AcceptedReading[] = [];
   private groupCallbacks: Done[] = [];
   private scheduled = false;
 
-  constructor(private readonly opts: IngestOptions) {}
-
-  /** Marks readings already in the spool as seen (start-up, from the spool's tail). */
-  rememberRecord(payload: Buffer): void {
-    try {
-      const batch = JSON.parse(payload.toString('utf8')) as ReadingsBatch;
-      for (const r of batch.readings) this.seqWindow.add(r.deviceId, r.seq);
-    } catch (err) {
-      this.opts.logger.warn({ err: (err as Error).message }, 'spool record not parseable while rebuilding the duplicate window');
-    }
+  constructor(private readonly opts: IngestOptions) {
+    this.seqWindow = opts.seqWindow;
   }
 
   /**
@@ -121,5 +115,15 @@ export class IngestService {
   /** Seals what is pending now (shutdown). */
   flush(): void {
     this.seal();
+  }
+}
+
+/** Marks the readings of a record already in the spool as seen (start-up, from the spool's tail). */
+export function rememberSpoolRecord(window: SeqWindow, payload: Buffer, logger: Logger): void {
+  try {
+    const batch = JSON.parse(payload.toString('utf8')) as ReadingsBatch;
+    for (const r of batch.readings) window.add(r.deviceId, r.seq);
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'spool record not parseable while rebuilding the duplicate window');
   }
 }
