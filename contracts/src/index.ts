@@ -3,3 +3,5 @@ export * from './telemetry.js';
 export * from './device-messages.js';
 export * from './bus.js';
 export * from './api/devices.js';
+export * from './api/dispatch.js';
+export * from './live.js';

@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { config as rxjsConfig } from 'rxjs';
 import { AppModule } from './app.module.js';
 import type { AdminPasswordSink } from './auth/auth.service.js';
+import type { Clock } from './clock/clock.js';
 import type { ServerConfig } from './config/server.config.js';
 import { openDatabase } from './database/database.factory.js';
 import { createLogger, PinoNestLogger, type Logger } from './logging/logger.js';
@@ -15,6 +16,8 @@ export interface CreateServerAppOptions {
   logger?: Logger;
   /** Where a generated first admin password is printed; defaults to stdout. */
   printAdminPassword?: AdminPasswordSink;
+  /** Overrides the configured clock (tests step time by hand). */
+  clock?: Clock;
 }
 
 /** Largest JSON body: a 20,000-feature GeoJSON import is a few MB. */
@@ -40,6 +43,7 @@ export async function createServerApp(config: ServerConfig, options: CreateServe
         logger,
         database,
         printAdminPassword: options.printAdminPassword ?? ((text) => process.stdout.write(text)),
+        ...(options.clock ? { clock: options.clock } : {}),
       }),
       { logger: new PinoNestLogger(logger.child({ module: 'nest' })), abortOnError: false },
     );

@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { ADMIN_PASSWORD_SINK, type AdminPasswordSink } from './auth/auth.service.js';
+import { CLOCK, ScaledClock, wallClock, type Clock } from './clock/clock.js';
 import { SERVER_CONFIG, type ServerConfig } from './config/server.config.js';
 import { DATABASE, type Database } from './database/database.js';
 import { LOGGER, type Logger } from './logging/logger.js';
@@ -19,9 +20,17 @@ export interface CoreDependencies {
   /** Opened and migrated before the app is built, so start-up fails early with the driver's message. */
   database: Database;
   printAdminPassword: AdminPasswordSink;
+  /** Tests pass a ManualClock; otherwise the config decides (wall clock or scaled simulated time). */
+  clock?: Clock;
 }
 
-/** Process-wide singletons: config, logger, database. */
+export function clockFromConfig(config: ServerConfig): Clock {
+  if (config.CLOCK_START === undefined && config.CLOCK_SPEED === 1) return wallClock;
+  const anchor = config.CLOCK_ANCHOR ?? Date.now();
+  return new ScaledClock(config.CLOCK_START ?? anchor, anchor, config.CLOCK_SPEED);
+}
+
+/** Process-wide singletons: config, logger, database, clock. */
 @Global()
 @Module({})
 export class CoreModule {
@@ -33,9 +42,10 @@ export class CoreModule {
         { provide: LOGGER, useValue: deps.logger },
         { provide: DATABASE, useValue: deps.database },
         { provide: ADMIN_PASSWORD_SINK, useValue: deps.printAdminPassword },
+        { provide: CLOCK, useValue: deps.clock ?? clockFromConfig(deps.config) },
         DatabaseCloser,
       ],
-      exports: [SERVER_CONFIG, LOGGER, DATABASE, ADMIN_PASSWORD_SINK],
+      exports: [SERVER_CONFIG, LOGGER, DATABASE, ADMIN_PASSWORD_SINK, CLOCK],
     };
   }
 }

@@ -16,6 +16,7 @@ export const SERVER_DEFAULTS = {
   TOKEN_TTL_H: 12, // operator bearer-token lifetime, hours
   LOG_LEVEL: 'info',
   LAST_SEEN_FLUSH_MS: 1000, // how often batched last_seen_at updates are written, milliseconds
+  CLOCK_SPEED: 1, // simulated ms per wall ms (1 = real time; the simulator's speed in demos/tests)
 } as const;
 
 export class ConfigException extends Error {
@@ -91,6 +92,10 @@ const serverEnvSchema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal|error|warn|info|debug|trace|silent'),
   ),
   LAST_SEEN_FLUSH_MS: intSetting(10, 60_000, SERVER_DEFAULTS.LAST_SEEN_FLUSH_MS),
+  // Simulated time: now = CLOCK_START + (wall now − CLOCK_ANCHOR) × CLOCK_SPEED. Unset = wall clock.
+  CLOCK_SPEED: intSetting(1, 100_000, SERVER_DEFAULTS.CLOCK_SPEED),
+  CLOCK_START: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d+$/, 'must be epoch milliseconds').transform(Number).optional()),
+  CLOCK_ANCHOR: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d+$/, 'must be epoch milliseconds').transform(Number).optional()),
 });
 
 export type ServerConfig = z.infer<typeof serverEnvSchema>;

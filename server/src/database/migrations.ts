@@ -1,3 +1,8 @@
+import { ALARMS_MIGRATION } from '../alarms/alarms.migration.js';
+import { JOBS_MIGRATION } from '../jobs/jobs.migration.js';
+import { RULE_CONFIG_MIGRATION } from '../rule-config/rule-config.migration.js';
+import { ZONES_MIGRATION } from '../zones/zones.migration.js';
+
 /**
  * Ordered schema migrations. Append only: never edit one that has shipped, add the next number.
  * The same SQL runs on PGlite and PostgreSQL.
@@ -54,4 +59,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX operator_tokens_expires_idx ON operator_tokens (expires_at);
     `,
   },
+  ZONES_MIGRATION,
+  ALARMS_MIGRATION,
+  JOBS_MIGRATION,
+  RULE_CONFIG_MIGRATION,
 ];
