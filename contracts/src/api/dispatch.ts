@@ -153,6 +153,10 @@ export interface Job {
   lon: number;
   priority: Priority;
   status: JobStatus;
+  /** What the rule found, one line (e.g. "lamp off at night, 0 W"). */
+  message: string;
+  /** The finding's data: the triggering reading's values, cabinet id, forecast, … */
+  details: Record<string, unknown>;
   createdAt: string;
   dueAt: string;
   updatedAt: string;

@@ -50,6 +50,8 @@ export const JOBS_MIGRATION: Migration = {
       lon           double precision NOT NULL,
       priority      smallint NOT NULL CHECK (priority BETWEEN 1 AND 4),
       status        text NOT NULL CHECK (status IN ('open', 'assigned', 'en_route', 'on_site', 'done', 'cancelled')),
+      message       text NOT NULL,
+      details       jsonb NOT NULL DEFAULT '{}'::jsonb,
       created_at    timestamptz NOT NULL,
       due_at        timestamptz NOT NULL,
       updated_at    timestamptz NOT NULL,
