@@ -5,3 +5,6 @@ export * from './bus.js';
 export * from './api/devices.js';
 export * from './api/dispatch.js';
 export * from './live.js';
+export * from './api/rules.js';
+export * from './api/zones.js';
+export * from './api/history.js';

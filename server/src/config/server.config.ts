@@ -17,6 +17,11 @@ export const SERVER_DEFAULTS = {
   LOG_LEVEL: 'info',
   LAST_SEEN_FLUSH_MS: 1000, // how often batched last_seen_at updates are written, milliseconds
   CLOCK_SPEED: 1, // simulated ms per wall ms (1 = real time; the simulator's speed in demos/tests)
+  SCHEDULER_TICK_MS: 500, // how often the scheduler looks for due periodic tasks, wall ms (0 = off: tests drive tasks by hand)
+  OFFLINE_CHECK_MS: 1000, // offline detection period, wall ms
+  CABINET_CHECK_MS: 1000, // cabinet aggregation (releases held lamp faults) period, wall ms
+  FORECAST_CHECK_MS: 5000, // fill forecasts between readings, wall ms
+  CITY_TIME_ZONE: 'Asia/Shanghai', // IANA zone of the city: streetlight schedules (dimming hours) are local
 } as const;
 
 export class ConfigException extends Error {
@@ -94,6 +99,21 @@ const serverEnvSchema = z.object({
   LAST_SEEN_FLUSH_MS: intSetting(10, 60_000, SERVER_DEFAULTS.LAST_SEEN_FLUSH_MS),
   // Simulated time: now = CLOCK_START + (wall now − CLOCK_ANCHOR) × CLOCK_SPEED. Unset = wall clock.
   CLOCK_SPEED: intSetting(1, 100_000, SERVER_DEFAULTS.CLOCK_SPEED),
+  SCHEDULER_TICK_MS: intSetting(0, 60_000, SERVER_DEFAULTS.SCHEDULER_TICK_MS),
+  OFFLINE_CHECK_MS: intSetting(10, 3_600_000, SERVER_DEFAULTS.OFFLINE_CHECK_MS),
+  CABINET_CHECK_MS: intSetting(10, 3_600_000, SERVER_DEFAULTS.CABINET_CHECK_MS),
+  FORECAST_CHECK_MS: intSetting(10, 3_600_000, SERVER_DEFAULTS.FORECAST_CHECK_MS),
+  CITY_TIME_ZONE: z.preprocess(
+    (v) => (v === '' || v === undefined ? SERVER_DEFAULTS.CITY_TIME_ZONE : v),
+    z.string().refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone, e.g. Asia/Shanghai'),
+  ),
   CLOCK_START: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d+$/, 'must be epoch milliseconds').transform(Number).optional()),
   CLOCK_ANCHOR: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d+$/, 'must be epoch milliseconds').transform(Number).optional()),
 });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeviceDirectory } from './device-directory.js';
 import { DevicePresenceStore } from './device-presence.store.js';
 import { DevicesController } from './devices.controller.js';
 import { DevicesRepository } from './devices.repository.js';
@@ -7,7 +8,7 @@ import { InternalCredentialsController } from './internal-credentials.controller
 
 @Module({
   controllers: [DevicesController, InternalCredentialsController],
-  providers: [DevicesRepository, DevicesService, DevicePresenceStore],
-  exports: [DevicesRepository, DevicesService, DevicePresenceStore],
+  providers: [DevicesRepository, DevicesService, DevicePresenceStore, DeviceDirectory],
+  exports: [DevicesRepository, DevicesService, DevicePresenceStore, DeviceDirectory],
 })
 export class DevicesModule {}

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   deviceImportSchema,
   type CredentialSyncResponse,
@@ -12,9 +12,11 @@ import {
 } from '@sanitation/contracts';
 import { generateDeviceSecret, hashDeviceSecret } from '@sanitation/contracts/credentials';
 import { issuePath } from '../common/zod-validation.pipe.js';
+import { DeviceDirectory } from './device-directory.js';
 import { DevicePresenceStore } from './device-presence.store.js';
 import { DevicesException, DevicesExceptionCode } from './devices.exception.js';
 import { DevicesRepository, type NewDevice } from './devices.repository.js';
+import { ZONE_LOCATOR, type ZoneLocator } from './zone-locator.js';
 
 const featureSchema = deviceImportSchema.shape.features.element;
 
@@ -23,7 +25,19 @@ export class DevicesService {
   constructor(
     private readonly repository: DevicesRepository,
     private readonly presence: DevicePresenceStore,
+    @Optional() private readonly directory?: DeviceDirectory,
+    @Optional() @Inject(ZONE_LOCATOR) private readonly zones?: ZoneLocator,
   ) {}
+
+  /** A device without a zone of its own takes the zone its location lies in. */
+  private zoneFor(zone: string | undefined, lon: number, lat: number): string | null {
+    return zone ?? this.zones?.locate(lon, lat) ?? null;
+  }
+
+  private remember(device: Device): void {
+    const { deviceId, kind, lat, lon, zone, attributes, status } = device;
+    this.directory?.upsert({ deviceId, kind, lat, lon, zone, attributes, revoked: status === 'revoked' });
+  }
 
   async register(request: RegisterDeviceRequest): Promise<RegisterDeviceResponse> {
     const secret = generateDeviceSecret();
@@ -33,13 +47,14 @@ export class DevicesService {
       name: request.name,
       lat: request.lat,
       lon: request.lon,
-      zone: request.zone ?? null,
+      zone: this.zoneFor(request.zone, request.lon, request.lat),
       attributes: request.attributes ?? {},
       secretHash: hashDeviceSecret(secret),
     });
     if (!device) {
       throw new DevicesException(DevicesExceptionCode.DEVICE_ALREADY_EXISTS, `device "${request.id}" already exists`);
     }
+    this.remember(device);
     return { device: this.withPresence(device), secret };
   }
 
@@ -81,13 +96,17 @@ export class DevicesService {
           name: properties.name,
           lon: geometry.coordinates[0],
           lat: geometry.coordinates[1],
-          zone: properties.zone ?? null,
+          zone: this.zoneFor(properties.zone, geometry.coordinates[0], geometry.coordinates[1]),
           attributes: properties.attributes ?? {},
           secretHash: hashDeviceSecret(secret),
         },
       });
     });
     const inserted = new Set(await this.repository.insertMany(candidates.map((c) => c.device)));
+    for (const c of candidates) {
+      const { id, kind, lat, lon, zone, attributes } = c.device;
+      if (inserted.has(id)) this.directory?.upsert({ deviceId: id, kind, lat, lon, zone, attributes, revoked: false });
+    }
     const created: DeviceImportResponse['created'] = [];
     for (const c of candidates) {
       if (inserted.has(c.device.id)) created.push({ deviceId: c.device.id, secret: c.secret });
@@ -118,6 +137,7 @@ export class DevicesService {
   async revoke(id: string): Promise<Device> {
     const device = await this.repository.revoke(id);
     if (!device) throw DevicesException.notFound(id);
+    this.remember(device);
     return this.withPresence(device);
   }
 
