@@ -79,10 +79,15 @@ program
   .option('--connect-rate <n>', 'new connections per second (default 300)')
   .option('--buffer-size <n>', 'store-and-forward capacity per device, readings (default 5000)')
   .option('--drain-timeout <d>', 'how long to wait for PUBACKs at the end (default 30s)')
+  .option('--clock-anchor <ms>', 'wall-clock epoch ms at which sim time = --start (give the server the same CLOCK_ANCHOR)')
+  .option('--collect-at <pct>', 'collection trucks go for bins at least this full (default 50)')
+  .option('--pump-at <pct>', 'tankers go for septic tanks at least this full (default 70)')
+  .option('--crew-password <password>', 'create the crews\' member accounts (role crew) with this password (env SIM_CREW_PASSWORD)')
+  .option('--no-fleet', 'do not register vehicles, crews and disposal sites with the server')
   .option('--no-progress', 'plain log lines instead of the progress bar')
-  .action(async (opts: RunFlags & { progress?: boolean }) => {
+  .action(async (opts: RunFlags & { progress?: boolean; fleet?: boolean }) => {
     // commander sets progress=true by default for --no-progress; only an explicit false matters.
-    await run({ ...opts, progress: opts.progress === false ? false : undefined });
+    await run({ ...opts, progress: opts.progress === false ? false : undefined, fleet: opts.fleet === false ? false : undefined });
   });
 
 program

@@ -23,6 +23,9 @@ export const SIM_DEFAULTS = {
   utcOffsetH: 8, // city's local time (China Standard Time)
   drainTimeoutMs: 30_000, // how long stop({ drain: true }) waits for PUBACKs, ms
   garbageEvery: 4, // a garbage device sends one bad payload every N of its reports
+  collectAtPct: 50, // collection trucks go for bins at least this full, percent
+  pumpAtPct: 70, // tankers go for septic tanks at least this full, percent
+  registerFleet: true, // register trucks, crews and disposal sites with the server after the devices
 } as const;
 
 export const simulationOptionsSchema = z.object({
@@ -36,6 +39,11 @@ export const simulationOptionsSchema = z.object({
   speed: z.number().positive().max(100_000).default(SIM_DEFAULTS.speed),
   /** Sim start, epoch ms (default: now). */
   start: z.number().int().min(0).optional(),
+  /**
+   * Wall-clock epoch ms at which sim time equals `start` (default: the moment start() begins
+   * reporting). Give the server the same instant (CLOCK_ANCHOR) and both share one timeline.
+   */
+  clockAnchor: z.number().int().min(0).optional(),
   /** Sim duration, ms; the simulation stops producing readings after it (default: run until stop()). */
   durationMs: z.number().int().positive().optional(),
   faults: z.array(faultSpecSchema).default([]),
@@ -56,6 +64,12 @@ export const simulationOptionsSchema = z.object({
   utcOffsetH: z.number().min(-12).max(14).default(SIM_DEFAULTS.utcOffsetH),
   drainTimeoutMs: z.number().int().min(0).default(SIM_DEFAULTS.drainTimeoutMs),
   garbageEvery: z.number().int().min(1).default(SIM_DEFAULTS.garbageEvery),
+  collectAtPct: z.number().min(0).max(100).default(SIM_DEFAULTS.collectAtPct),
+  pumpAtPct: z.number().min(0).max(100).default(SIM_DEFAULTS.pumpAtPct),
+  /** After provisioning the devices, register vehicles, crews and disposal sites (needs adminPassword). */
+  registerFleet: z.boolean().default(SIM_DEFAULTS.registerFleet),
+  /** Create the crews' member accounts (role crew) with this password. */
+  crewPassword: z.string().min(8).optional(),
   /** City centre (default Hangzhou). */
   center: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).optional(),
 });

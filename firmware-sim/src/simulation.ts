@@ -10,6 +10,7 @@ import { DeviceFirmware, type FirmwareCounters } from './firmware/device-firmwar
 import { World } from './physics/world.js';
 import { defaultCredentialsPath } from './provision/credentials.store.js';
 import { provisionFleet } from './provision/provision.service.js';
+import { provisionUnits } from './provision/fleet.provision.js';
 import { Rng } from './shared/rng.js';
 import { SimError, SimErrorCode } from './shared/sim.exception.js';
 import { simulationOptionsSchema, type ResolvedSimulationOptions, type SimulationOptions } from './simulation.options.js';
@@ -82,8 +83,8 @@ export function createSimulation(input: SimulationOptions, log: (msg: string) =>
   const city = generateCity({ seed: options.seed, devices: options.devices, ...(options.center ? { center: options.center } : {}) });
   const startT = options.start ?? Date.now();
   const endT = options.durationMs ? startT + options.durationMs : Infinity;
-  const clock = new SimClock(startT, options.speed);
-  const world = new World(city, options.seed, startT, options.utcOffsetH);
+  const clock = options.clockAnchor !== undefined ? new SimClock(startT, options.speed, () => Date.now(), options.clockAnchor) : new SimClock(startT, options.speed);
+  const world = new World(city, options.seed, startT, options.utcOffsetH, { collectAtPct: options.collectAtPct, pumpAtPct: options.pumpAtPct });
   const faults = new FaultInjector(city, world, options.seed);
   const scheduler = new Scheduler(clock, options.tickMs);
   const handles: DeviceHandle[] = city.devices.map((spec) => ({ id: spec.id, kind: spec.kind, zone: spec.zone, spec, firmware: null }));
@@ -96,6 +97,13 @@ export function createSimulation(input: SimulationOptions, log: (msg: string) =>
   let stopped = false;
   let resolveFinished: () => void = () => {};
   const finished = new Promise<void>((r) => (resolveFinished = r));
+
+  // A bin emptied or a tank pumped reports at once (sensors wake on such a jump), so proof of
+  // service does not wait for the next periodic reading.
+  world.onServiced = (deviceId, t) => {
+    const h = byId.get(deviceId);
+    if (h?.firmware && !stopped) scheduler.schedule(h.id, t, (at) => report(h, at));
+  };
 
   const report = (h: DeviceHandle, at: number) => {
     const fw = h.firmware!;
@@ -145,6 +153,17 @@ export function createSimulation(input: SimulationOptions, log: (msg: string) =>
         log(`provisioned: ${res.imported} imported, ${res.rotated} rotated, ${res.reused} reused, ${res.failed.length} refused`);
         for (const f of res.failed.slice(0, 5)) log(`refused ${f.deviceId}: ${f.error}`);
         secrets = res.secrets;
+      }
+      if (options.registerFleet && options.adminPassword) {
+        const units = await provisionUnits(city, {
+          serverUrl: options.serverUrl,
+          adminUser: options.adminUser,
+          adminPassword: options.adminPassword,
+          ...(options.crewPassword ? { crewPassword: options.crewPassword } : {}),
+          truckShift: (id) => world.truckShift(id),
+          log,
+        });
+        log(`fleet: ${units.vehicles} vehicles, ${units.crews} crews, ${units.disposalSites} disposal sites, ${units.operators} crew accounts registered`);
       }
       for (const h of handles) {
         const secret = secrets.get(h.id);

@@ -79,6 +79,6 @@ describe('demo city', () => {
     expect(deviceImportSchema.safeParse(body).success).toBe(true);
     const geo = cityToGeoJson(city);
     const layers = new Set(geo.features.map((f) => f.properties.layer));
-    expect([...layers].sort()).toEqual(['cabinet', 'depot', 'device', 'street', 'transfer', 'zone']);
+    expect([...layers].sort()).toEqual(['cabinet', 'depot', 'device', 'disposal', 'street', 'transfer', 'zone']);
   });
 });

@@ -9,7 +9,7 @@ type Geometry =
 export interface CityFeature {
   type: 'Feature';
   geometry: Geometry;
-  properties: Record<string, unknown> & { layer: 'street' | 'zone' | 'depot' | 'transfer' | 'cabinet' | 'device' };
+  properties: Record<string, unknown> & { layer: 'street' | 'zone' | 'depot' | 'transfer' | 'disposal' | 'cabinet' | 'device' };
 }
 export interface CityFeatureCollection {
   type: 'FeatureCollection';
@@ -32,8 +32,9 @@ export function cityToGeoJson(city: City): CityFeatureCollection {
       properties: { layer: 'street', id: `street-${edge.id}`, name: edge.name, class: edge.cls, lengthM: Math.round(edge.lengthM) },
     });
   }
-  for (const site of [...city.depots, city.transfer]) {
-    features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [site.lon, site.lat] }, properties: { layer: site.kind, id: site.id, name: site.name } });
+  for (const site of [...city.depots, city.transfer, ...city.disposalSites]) {
+    const extra = site.radiusM !== undefined ? { radiusM: site.radiusM } : {};
+    features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [site.lon, site.lat] }, properties: { layer: site.kind, id: site.id, name: site.name, ...extra } });
   }
   for (const cab of city.cabinets) {
     features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [cab.lon, cab.lat] }, properties: { layer: 'cabinet', id: cab.id, zone: cab.zone, lamps: cab.lampIds.length } });

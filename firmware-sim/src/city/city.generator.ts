@@ -5,6 +5,9 @@ import { ARTERIAL_EVERY, LOCAL_SPACING_M, buildAdjacency, buildStreetNetwork } f
 import { buildZones } from './zones.builder.js';
 import { placeDevices } from './device-placement.builder.js';
 
+/** Radius of a disposal site's geofence, metres (a tanker stopping inside it unloads there). */
+export const DISPOSAL_RADIUS_M = 80;
+
 export const HANGZHOU: LatLon = { lat: 30.2741, lon: 120.1551 };
 
 /** City edge length: grows with the fleet (~90 m per √device), 2–12 km. */
@@ -41,6 +44,7 @@ export function generateCity(options: CityOptions): City {
   const depots = [site('depot-1', 'North-West Sanitation Depot', 'depot', -0.3 * sizeM, 0.3 * sizeM)];
   if (options.devices >= 200) depots.push(site('depot-2', 'South Sanitation Depot', 'depot', 0.25 * sizeM, -0.3 * sizeM));
   const transfer = site('transfer-1', 'East Refuse Transfer Station', 'transfer', 0.45 * sizeM, 0.1 * sizeM);
+  const disposalSites = [{ ...site('disposal-1', 'West Sewage Works Reception', 'disposal', -0.45 * sizeM, -0.15 * sizeM), radiusM: DISPOSAL_RADIUS_M }];
 
   const { devices, cabinets } = placeDevices({ total: options.devices, center, half, nodes, edges, grid, depots, rng });
   const sw = offsetM(center, -half, -half);
@@ -57,6 +61,7 @@ export function generateCity(options: CityOptions): City {
     zones: grid.zones,
     depots,
     transfer,
+    disposalSites,
     cabinets,
     devices,
   };

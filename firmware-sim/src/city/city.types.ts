@@ -33,8 +33,10 @@ export interface Zone {
 export interface Site extends LatLon {
   id: string;
   name: string;
-  kind: 'depot' | 'transfer';
+  kind: 'depot' | 'transfer' | 'disposal';
   nodeId: number;
+  /** Disposal sites: how close a tanker must stop to count as unloading there (chain of custody). */
+  radiusM?: number;
 }
 
 export interface Cabinet extends LatLon {
@@ -51,7 +53,7 @@ export interface DeviceSpec extends LatLon {
   /** Street node the device sits at (bins/toilets/septic) or nearest to it; trucks start here. */
   nodeId: number;
   attributes: DeviceAttributes;
-  /** Trucks only: the zones whose bins the truck serves. */
+  /** Trucks only: the zones whose bins (collection trucks) or septic tanks (tankers) the truck serves. */
   serviceZones?: string[];
 }
 
@@ -75,6 +77,8 @@ export interface City {
   zones: Zone[];
   depots: Site[];
   transfer: Site;
+  /** Where septic tankers unload (a sewage treatment works' reception). */
+  disposalSites: Site[];
   cabinets: Cabinet[];
   devices: DeviceSpec[];
 }

@@ -7,6 +7,10 @@ import { deviceCounts } from './device-mix.js';
 
 const LAMPS_PER_CABINET = 30;
 const LAMP_SPACING_M = 35;
+/** Every n-th truck is a septic tanker. */
+const TANKER_EVERY = 4;
+/** A vacuum tanker carries several times a refuse truck's payload (sewage is dense). */
+const TANKER_PAYLOAD_FACTOR = 3;
 /** Nominal reporting intervals, seconds of sim time (also sent as the `reportIntervalS` attribute). */
 export const REPORT_INTERVAL_S: Record<DeviceKind, number> = {
   bin: 900,
@@ -89,25 +93,32 @@ export function placeDevices(input: PlacementInput): { devices: DeviceSpec[]; ca
 
   const cabinets = placeStreetlights(input, counts.streetlight, devices, at);
 
-  // Trucks: parked at the depots, each serving a share of the zones (round robin).
+  // Trucks: parked at the depots. Every TANKER_EVERY-th is a septic tanker (vacuum truck); each
+  // group shares the zones out among itself (round robin): bins for collection trucks, tanks for tankers.
   const zoneIds = grid.zones.map((z) => z.id);
+  // Fleets of 2–3 trucks still get one tanker (the last).
+  const isTanker = (k: number) => counts.truck >= 2 && (k % TANKER_EVERY === 0 || (counts.truck < TANKER_EVERY && k === counts.truck));
+  const tankers = Array.from({ length: counts.truck }, (_, i) => i + 1).filter(isTanker);
+  const collectors = Array.from({ length: counts.truck }, (_, i) => i + 1).filter((k) => !isTanker(k));
+  const shareZones = (group: number[], k: number) => {
+    const i = group.indexOf(k);
+    // More zones than trucks: each truck takes every n-th zone; more trucks than zones: they share.
+    return group.length <= zoneIds.length ? zoneIds.filter((_, z) => z % group.length === i) : [zoneIds[i % zoneIds.length]!];
+  };
   for (let k = 1; k <= counts.truck; k++) {
     const depot = input.depots[(k - 1) % input.depots.length]!;
     const node = nodes[depot.nodeId]!;
-    // More zones than trucks: each truck takes every n-th zone; more trucks than zones: they share.
-    const serviceZones =
-      counts.truck <= zoneIds.length
-        ? zoneIds.filter((_, i) => i % counts.truck === k - 1)
-        : [zoneIds[(k - 1) % zoneIds.length]!];
-    const plate = `浙A·D${String(k).padStart(4, '0')}`;
+    const tanker = isTanker(k);
+    const plate = `浙A·${tanker ? 'S' : 'D'}${String(k).padStart(4, '0')}`;
+    const payloadKg = rng.pick([3000, 5000, 8000]) * (tanker ? TANKER_PAYLOAD_FACTOR : 1);
     devices.push({
       id: deviceId('truck', k),
       kind: 'truck',
-      name: `Truck ${plate}`,
+      name: `${tanker ? 'Tanker' : 'Truck'} ${plate}`,
       ...at(node.x, node.y),
       nodeId: node.id,
-      attributes: { plate, payloadKg: rng.pick([3000, 5000, 8000]), reportIntervalS: REPORT_INTERVAL_S.truck, depot: depot.id },
-      serviceZones,
+      attributes: { plate, payloadKg, reportIntervalS: REPORT_INTERVAL_S.truck, depot: depot.id, vehicleType: tanker ? 'tanker' : 'collection' },
+      serviceZones: shareZones(tanker ? tankers : collectors, k),
     });
   }
   return { devices, cabinets };

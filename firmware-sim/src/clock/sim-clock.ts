@@ -10,12 +10,18 @@ export class SimClock {
     readonly startSim: number,
     readonly speed: number,
     private readonly realNow: () => number = () => performance.now(),
+    /**
+     * Wall instant (in `realNow`'s units) at which sim time is `startSim`: the clock then runs from
+     * that instant, not from start(), so another process given the same three values (the server's
+     * CLOCK_START/CLOCK_ANCHOR/CLOCK_SPEED) keeps the same time.
+     */
+    private readonly anchor?: number,
   ) {
     this.frozenAt = startSim;
   }
 
   start(): void {
-    this.realStart = this.realNow();
+    this.realStart = this.anchor ?? this.realNow();
     this.frozenAt = null;
   }
 

@@ -11,6 +11,7 @@ export const ENV_VARS = {
   serverUrl: 'SIM_SERVER_URL',
   mqttUrl: 'SIM_MQTT_URL',
   adminPassword: 'ADMIN_PASSWORD',
+  crewPassword: 'SIM_CREW_PASSWORD',
 } as const;
 
 export interface RunFlags {
@@ -29,6 +30,11 @@ export interface RunFlags {
   connectRate?: string;
   bufferSize?: string;
   drainTimeout?: string;
+  clockAnchor?: string;
+  collectAt?: string;
+  pumpAt?: string;
+  crewPassword?: string;
+  fleet?: boolean;
   progress?: boolean;
 }
 
@@ -89,6 +95,11 @@ const runFlagsSchema = z.object({
   connectRate: positive('--connect-rate').default(SIM_DEFAULTS.connectRate),
   bufferSize: int('--buffer-size', 1, 1_000_000).default(SIM_DEFAULTS.bufferSize),
   drainTimeout: duration('--drain-timeout').default(SIM_DEFAULTS.drainTimeoutMs),
+  clockAnchor: int('--clock-anchor', 0, Number.MAX_SAFE_INTEGER).optional(),
+  collectAt: int('--collect-at', 0, 100).default(SIM_DEFAULTS.collectAtPct),
+  pumpAt: int('--pump-at', 0, 100).default(SIM_DEFAULTS.pumpAtPct),
+  crewPassword: z.string().min(8, '--crew-password must have at least 8 characters').optional(),
+  fleet: z.boolean().default(SIM_DEFAULTS.registerFleet),
   progress: z.boolean().optional(),
 });
 
@@ -106,6 +117,7 @@ export function loadRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv = process.
     server: flags.server ?? env[ENV_VARS.serverUrl],
     mqtt: flags.mqtt ?? env[ENV_VARS.mqttUrl],
     adminPassword: flags.adminPassword ?? env[ENV_VARS.adminPassword],
+    crewPassword: flags.crewPassword ?? env[ENV_VARS.crewPassword],
   };
   const parsed = runFlagsSchema.safeParse(Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)));
   if (!parsed.success) {
@@ -131,6 +143,11 @@ export function loadRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv = process.
       connectRate: c.connectRate,
       bufferSize: c.bufferSize,
       drainTimeoutMs: c.drainTimeout,
+      ...(c.clockAnchor !== undefined ? { clockAnchor: c.clockAnchor } : {}),
+      collectAtPct: c.collectAt,
+      pumpAtPct: c.pumpAt,
+      ...(c.crewPassword ? { crewPassword: c.crewPassword } : {}),
+      registerFleet: c.fleet,
     },
     statsOut: c.statsOut,
     drainTimeoutMs: c.drainTimeout,

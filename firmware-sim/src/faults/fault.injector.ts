@@ -3,7 +3,7 @@ import type { FaultFlags } from '../physics/physics.types.js';
 import type { World } from '../physics/world.js';
 import { Rng } from '../shared/rng.js';
 import { SimError, SimErrorCode } from '../shared/sim.exception.js';
-import { FAULT_TARGET_KINDS, faultSpecSchema, type FaultSpec, type FaultType } from './fault.types.js';
+import { FAST_FILL_DEFAULT_PCT_H, FAULT_TARGET_KINDS, faultSpecSchema, type FaultSpec, type FaultType } from './fault.types.js';
 
 const SENSOR_OFFLINE_DEFAULT_MS = 2 * 3_600_000;
 
@@ -15,15 +15,19 @@ export interface ActiveFault {
   cabinetIds?: string[];
   from: number;
   until: number;
+  /** `fast-fill`: extra fill, percent per sim hour. */
+  ratePctH?: number;
 }
 
-const FLAG_OF: Partial<Record<FaultType, keyof FaultFlags>> = {
+type BooleanFlag = { [K in keyof FaultFlags]-?: FaultFlags[K] extends boolean | undefined ? K : never }[keyof FaultFlags];
+const FLAG_OF: Partial<Record<FaultType, BooleanFlag>> = {
   'lamp-failure': 'lampFailure',
   'day-burning': 'dayBurning',
   'cabinet-outage': 'cabinetOutage',
   'bin-fire': 'binFire',
   'bin-tilt': 'binTilt',
   'gas-spike': 'gasSpike',
+  'skip-disposal': 'skipDisposal',
 };
 
 /** Turns fault specs into per-device effects: physics flags, silent sensors, garbage senders. */
@@ -63,15 +67,21 @@ export class FaultInjector {
       deviceIds = spec.targets.map((did) => {
         const rt = this.world.devices.get(did) ?? this.unknown(did);
         if (!kinds.includes(rt.kind)) throw new SimError(SimErrorCode.InvalidFault, `${spec.type} cannot hit ${did} (a ${rt.kind})`);
+        if (spec.type === 'skip-disposal' && rt.spec.attributes['vehicleType'] !== 'tanker') {
+          throw new SimError(SimErrorCode.InvalidFault, `skip-disposal cannot hit ${did} (not a tanker)`);
+        }
         return did;
       });
     } else {
       const kinds = FAULT_TARGET_KINDS[spec.type];
-      const pool = this.city.devices.filter((d) => kinds.includes(d.kind)).map((d) => d.id);
+      const pool = this.city.devices
+        .filter((d) => kinds.includes(d.kind) && (spec.type !== 'skip-disposal' || d.attributes['vehicleType'] === 'tanker'))
+        .map((d) => d.id);
       deviceIds = rng.shuffle(pool).slice(0, spec.count ?? 1);
     }
     const duration = spec.durationMs ?? (spec.type === 'sensor-offline' ? SENSOR_OFFLINE_DEFAULT_MS : Infinity);
     const fault: ActiveFault = { id, type: spec.type, deviceIds, ...(cabinetIds ? { cabinetIds } : {}), from: t, until: t + duration };
+    if (spec.type === 'fast-fill') fault.ratePctH = spec.ratePctH ?? FAST_FILL_DEFAULT_PCT_H;
     this.active.set(id, fault);
     this.refresh(deviceIds, t);
     return fault;
@@ -99,8 +109,10 @@ export class FaultInjector {
     for (const id of deviceIds) {
       const flags: FaultFlags = {};
       for (const f of this.active.values()) {
+        if (!f.deviceIds.includes(id)) continue;
         const flag = FLAG_OF[f.type];
-        if (flag && f.deviceIds.includes(id)) flags[flag] = true;
+        if (flag) flags[flag] = true;
+        if (f.ratePctH) flags.fastFillPctH = (flags.fastFillPctH ?? 0) + f.ratePctH;
       }
       this.world.setFaults(id, flags, t);
     }

@@ -11,6 +11,8 @@ export const FAULT_TYPES = [
   'gas-spike',
   'sensor-offline',
   'garbage',
+  'fast-fill',
+  'skip-disposal',
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
@@ -24,7 +26,12 @@ export const FAULT_TARGET_KINDS: Record<FaultType, readonly DeviceKind[]> = {
   'gas-spike': ['toilet', 'septic'],
   'sensor-offline': ['bin', 'toilet', 'septic', 'streetlight', 'truck'],
   garbage: ['bin', 'toilet', 'septic', 'streetlight', 'truck'],
+  'fast-fill': ['bin', 'septic'],
+  'skip-disposal': ['truck'], // tankers only
 };
+
+/** Default extra fill of `fast-fill`, percent per sim hour: 20 → 100 % in under three hours. */
+export const FAST_FILL_DEFAULT_PCT_H = 30;
 
 export const faultSpecSchema = z.object({
   type: z.enum(FAULT_TYPES),
@@ -34,6 +41,8 @@ export const faultSpecSchema = z.object({
   targets: z.array(z.string().min(1)).optional(),
   /** Sim ms the fault lasts; default: until cleared (sensor-offline default: 2 h). */
   durationMs: z.number().int().positive().optional(),
+  /** `fast-fill` only: extra fill, percent per sim hour (default FAST_FILL_DEFAULT_PCT_H). */
+  ratePctH: z.number().positive().max(10_000).optional(),
 });
 export type FaultSpec = z.infer<typeof faultSpecSchema>;
 

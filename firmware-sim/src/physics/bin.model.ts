@@ -1,7 +1,7 @@
 import type { BinTelemetry } from '@sanitation/contracts';
 import type { ZoneType } from '../city/city.types.js';
 import type { Rng } from '../shared/rng.js';
-import { ambientTempC, clamp, integrate, localHour, mealProfile, round, ZONE_FILL_RATE_PCT_H, type Env, type FaultFlags } from './physics.types.js';
+import { ambientTempC, clamp, HOUR_MS, integrate, localHour, mealProfile, round, ZONE_FILL_RATE_PCT_H, type Env, type FaultFlags } from './physics.types.js';
 
 export interface BinParams {
   zoneType: ZoneType;
@@ -28,7 +28,8 @@ export function initBin(rng: Rng): BinState {
 /** Advances a bin by dt: fills with the meal-time profile scaled by zone and bin usage. */
 export function stepBin(s: BinState, p: BinParams, env: Env, t: number, dtMs: number, rng: Rng, faults: FaultFlags = {}): BinState {
   const rate = ZONE_FILL_RATE_PCT_H[p.zoneType] * p.usage * (p.capacityL > 300 ? 0.6 : 1);
-  const added = integrate(t, dtMs, (tt) => rate * mealProfile(localHour(tt, env))) * rng.range(0.8, 1.2);
+  const extra = ((faults.fastFillPctH ?? 0) * dtMs) / HOUR_MS;
+  const added = integrate(t, dtMs, (tt) => rate * mealProfile(localHour(tt, env))) * rng.range(0.8, 1.2) + extra;
   const ambient = ambientTempC(t + dtMs, env);
   return {
     fillPct: clamp(s.fillPct + added, 0, 100),

@@ -8,6 +8,10 @@ export interface FaultFlags {
   binFire?: boolean;
   binTilt?: boolean;
   gasSpike?: boolean;
+  /** Bins and septic tanks: extra fill, percent per sim hour (a market day, a blocked outlet). */
+  fastFillPctH?: number;
+  /** Tankers: after pumping, drive back to the depot instead of the disposal site (illegal dumping). */
+  skipDisposal?: boolean;
 }
 
 /** What every model may know about the place and time. */

@@ -6,6 +6,8 @@ export interface SepticParams {
   tankM3: number;
   /** Days from empty to full at average inflow (20–60). */
   daysToFill: number;
+  /** A tanker of the fleet serves this tank; otherwise an outside contractor pumps it out near full. */
+  served?: boolean;
 }
 
 export interface SepticState {
@@ -22,9 +24,10 @@ export function initSeptic(rng: Rng): SepticState {
 /** Level rises slowly with household use (days to fill); gases grow with level; a vacuum truck pumps it out near full. */
 export function stepSeptic(s: SepticState, p: SepticParams, env: Env, t: number, dtMs: number, rng: Rng, faults: FaultFlags = {}): SepticState {
   const ratePctH = 100 / (p.daysToFill * 24);
-  let level = s.levelPct + integrate(t, dtMs, (tt) => ratePctH * mealProfile(localHour(tt, env))) * rng.range(0.9, 1.1);
+  const extra = ((faults.fastFillPctH ?? 0) * dtMs) / HOUR_MS;
+  let level = s.levelPct + integrate(t, dtMs, (tt) => ratePctH * mealProfile(localHour(tt, env))) * rng.range(0.9, 1.1) + extra;
   let pumpedOut = s.pumpedOut;
-  if (level >= 95 && rng.chance(Math.min(1, dtMs / (6 * HOUR_MS)))) {
+  if (!p.served && level >= 95 && rng.chance(Math.min(1, dtMs / (6 * HOUR_MS)))) {
     level = rng.range(2, 8);
     pumpedOut++;
   }
@@ -36,6 +39,13 @@ export function stepSeptic(s: SepticState, p: SepticParams, env: Env, t: number,
     ch4 = rng.range(25, 60);
   }
   return { levelPct: level, h2sPpm: h2s, ch4PctLel: clamp(ch4, 0, 100), pumpedOut };
+}
+
+/** A tanker pumped the tank out: a little sludge stays behind. Returns the cubic metres taken. */
+export function pumpSeptic(s: SepticState, p: SepticParams, rng: Rng): { state: SepticState; pumpedM3: number } {
+  const left = rng.range(0, 3);
+  const pumpedM3 = (Math.max(0, s.levelPct - left) / 100) * p.tankM3;
+  return { state: { ...s, levelPct: Math.min(s.levelPct, left), pumpedOut: s.pumpedOut + 1 }, pumpedM3 };
 }
 
 export function readSeptic(s: SepticState): Omit<SepticTelemetry, 'ts' | 'seq'> {

@@ -5,7 +5,12 @@ import { bearingDeg, lerp, round6 } from '../shared/geo.js';
 import type { Rng } from '../shared/rng.js';
 import { round } from './physics.types.js';
 
-export type TruckDestination = { kind: 'bin'; binId: string } | { kind: 'transfer' } | { kind: 'depot' };
+export type TruckDestination =
+  | { kind: 'bin'; binId: string }
+  | { kind: 'septic'; tankId: string }
+  | { kind: 'transfer' }
+  | { kind: 'disposal'; siteId: string }
+  | { kind: 'depot' };
 export type TruckPhase = 'parked' | 'idle' | 'driving' | 'collecting' | 'unloading';
 
 export interface TruckParams {
@@ -39,6 +44,8 @@ export type TruckEvent = { type: 'arrived'; dest: TruckDestination; lat: number;
 
 export const COLLECT_STOP_MS: [number, number] = [60_000, 150_000];
 export const UNLOAD_STOP_MS: [number, number] = [10 * 60_000, 20 * 60_000];
+/** A vacuum tanker pumping a septic tank: hoses out, pump, hoses in. */
+export const PUMP_STOP_MS: [number, number] = [15 * 60_000, 30 * 60_000];
 
 export function initTruck(city: City, p: TruckParams): TruckState {
   const node = city.nodes[p.depotNode]!;
@@ -111,7 +118,8 @@ export function stepTruck(s: TruckState, city: City, t: number, dtMs: number, rn
     const arrivedAt = end - remainingS * 1000;
     events.push({ type: 'arrived', dest, lat: st.lat, lon: st.lon, t: arrivedAt });
     if (dest.kind === 'bin') st = { ...st, phase: 'collecting', busyUntil: arrivedAt + rng.range(...COLLECT_STOP_MS) };
-    else if (dest.kind === 'transfer') st = { ...st, phase: 'unloading', busyUntil: arrivedAt + rng.range(...UNLOAD_STOP_MS) };
+    else if (dest.kind === 'septic') st = { ...st, phase: 'collecting', busyUntil: arrivedAt + rng.range(...PUMP_STOP_MS) };
+    else if (dest.kind === 'transfer' || dest.kind === 'disposal') st = { ...st, phase: 'unloading', busyUntil: arrivedAt + rng.range(...UNLOAD_STOP_MS) };
     else st = { ...st, phase: 'idle' };
     st.dest = null;
   }

@@ -6,7 +6,7 @@ import { haversineM } from '../shared/geo.js';
 import { Rng } from '../shared/rng.js';
 import { emptyBin, initBin, readBin, stepBin, type BinParams, type BinState } from './bin.model.js';
 import { localHour, type Env, type FaultFlags } from './physics.types.js';
-import { initSeptic, readSeptic, stepSeptic, type SepticParams, type SepticState } from './septic.model.js';
+import { initSeptic, pumpSeptic, readSeptic, stepSeptic, type SepticParams, type SepticState } from './septic.model.js';
 import { commandLamp, initStreetlight, nextSwitchAt, readStreetlight, stepStreetlight, type StreetlightParams, type StreetlightState } from './streetlight.model.js';
 import { SunSchedule } from './sun-schedule.js';
 import { initToilet, readToilet, stepToilet, type ToiletParams, type ToiletState } from './toilet.model.js';
@@ -16,7 +16,12 @@ import { initTruck, parkTruck, readTruck, routeTruck, stepTruck, type TruckParam
 export const COLLECT_RADIUS_M = 30;
 const TRUCK_STEP_MS = 30_000;
 const PARKED_REPORT_MS = 15 * 60_000;
-const BIN_DISPATCH_PCT = 50; // trucks go for bins at least this full
+/** Defaults of WorldOptions. */
+export const WORLD_DEFAULTS = {
+  collectAtPct: 50, // collection trucks go for bins at least this full, percent
+  pumpAtPct: 70, // tankers go for septic tanks at least this full, percent
+} as const;
+const SEWAGE_KG_M3 = 1000;
 const WASTE_DENSITY_KG_L = 0.2;
 const SHIFT_START_H = 5.5;
 const SHIFT_END_H = 20.5;
@@ -37,7 +42,18 @@ export type DeviceRuntime =
   | Base<'toilet', ToiletState, ToiletParams>
   | Base<'septic', SepticState, SepticParams>
   | Base<'streetlight', StreetlightState, StreetlightParams>
-  | Base<'truck', TruckState, TruckParams & { serviceZones: string[]; shiftOffsetH: number }>;
+  | Base<'truck', TruckState, TruckParams & { serviceZones: string[]; shiftOffsetH: number; tanker: boolean }>;
+type TruckRuntime = Extract<DeviceRuntime, { kind: 'truck' }>;
+
+export interface WorldOptions {
+  /** Collection trucks go for the fullest bin at least this full (percent). */
+  collectAtPct?: number;
+  /** Tankers go for the fullest septic tank at least this full (percent). */
+  pumpAtPct?: number;
+}
+
+/** Local hour a truck's shift starts/ends (before its own offset). */
+export const SHIFT_HOURS = { start: SHIFT_START_H, end: SHIFT_END_H } as const;
 
 /**
  * The physical world: every device's state, advanced lazily to the time it is measured, plus the
@@ -49,18 +65,25 @@ export class World {
   readonly devices = new Map<string, DeviceRuntime>();
   private readonly binsByZone = new Map<string, DeviceRuntime[]>();
   private readonly binGrid = new Map<string, DeviceRuntime[]>();
+  private readonly tanksByZone = new Map<string, DeviceRuntime[]>();
   private readonly claimedBins = new Map<string, string>();
+  private readonly options: Required<WorldOptions>;
+  /** Called when a truck empties a bin or pumps a tank (sim time): a sensor reports such a jump at once. */
+  onServiced: (deviceId: string, t: number) => void = () => {};
 
   constructor(
     readonly city: City,
     seed: number,
     startT: number,
     utcOffsetH = 8,
+    options: WorldOptions = {},
   ) {
+    this.options = { ...WORLD_DEFAULTS, ...options };
     this.env = { utcOffsetH, lat: city.center.lat, lon: city.center.lon };
     this.sun = new SunSchedule(this.env);
     const zoneType = new Map<string, ZoneType>(city.zones.map((z) => [z.id, z.type]));
     const depotNode = new Map(city.depots.map((d) => [d.id, d.nodeId]));
+    const tankerZones = new Set(city.devices.filter((d) => d.attributes['vehicleType'] === 'tanker').flatMap((d) => d.serviceZones ?? [d.zone]));
     for (const spec of city.devices) {
       const rng = Rng.derive(seed, spec.id);
       const a = spec.attributes;
@@ -74,7 +97,7 @@ export class World {
           rt = { ...base, kind: 'toilet', state: initToilet(startT, rng), params: { stalls: a.stalls ?? 8, zoneType: zoneType.get(spec.zone) ?? 'mixed' } };
           break;
         case 'septic':
-          rt = { ...base, kind: 'septic', state: initSeptic(rng), params: { tankM3: a.tankM3 ?? 50, daysToFill: rng.range(20, 60) } };
+          rt = { ...base, kind: 'septic', state: initSeptic(rng), params: { tankM3: a.tankM3 ?? 50, daysToFill: rng.range(20, 60), served: tankerZones.has(spec.zone) } };
           break;
         case 'streetlight':
           rt = {
@@ -84,12 +107,13 @@ export class World {
           rt.state = stepStreetlight(rt.state, rt.params, this.sun, startT, 0, rng);
           break;
         case 'truck': {
-          const params = { payloadKg: a.payloadKg ?? 5000, depotNode: depotNode.get(String(a['depot'])) ?? spec.nodeId, serviceZones: spec.serviceZones ?? [spec.zone], shiftOffsetH: rng.range(-0.5, 0.5) };
+          const params = { payloadKg: a.payloadKg ?? 5000, depotNode: depotNode.get(String(a['depot'])) ?? spec.nodeId, serviceZones: spec.serviceZones ?? [spec.zone], shiftOffsetH: rng.range(-0.5, 0.5), tanker: a['vehicleType'] === 'tanker' };
           rt = { ...base, kind: 'truck', state: initTruck(city, params), params };
           break;
         }
       }
       this.devices.set(spec.id, rt);
+      if (rt.kind === 'septic') this.tanksByZone.set(spec.zone, [...(this.tanksByZone.get(spec.zone) ?? []), rt]);
       if (rt.kind === 'bin') {
         const list = this.binsByZone.get(spec.zone) ?? [];
         list.push(rt);
@@ -191,12 +215,23 @@ export class World {
     rt.t = t;
   }
 
+  /** A truck's shift as local HH:MM (each truck's is offset by up to ±30 min). */
+  truckShift(truckId: string): { start: string; end: string } {
+    const rt = this.get(truckId);
+    const off = rt.kind === 'truck' ? rt.params.shiftOffsetH : 0;
+    const hhmm = (h: number) => {
+      const m = Math.round((((h % 24) + 24) % 24) * 60) % 1440;
+      return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+    };
+    return { start: hhmm(SHIFT_START_H + off), end: hhmm(SHIFT_END_H + off) };
+  }
+
   private inShift(t: number, offsetH: number): boolean {
     const h = localHour(t, this.env);
     return h >= SHIFT_START_H + offsetH && h < SHIFT_END_H + offsetH;
   }
 
-  private advanceTruck(rt: Extract<DeviceRuntime, { kind: 'truck' }>, t: number): void {
+  private advanceTruck(rt: TruckRuntime, t: number): void {
     while (rt.t < t) {
       const dt = Math.min(TRUCK_STEP_MS, t - rt.t);
       this.dispatch(rt, rt.t);
@@ -207,8 +242,13 @@ export class World {
         if (ev.dest.kind === 'bin') {
           this.claimedBins.delete(ev.dest.binId);
           rt.state.loadKg += this.collectAround(ev.lat, ev.lon, ev.t);
-        } else if (ev.dest.kind === 'depot' && !this.inShift(ev.t, rt.params.shiftOffsetH)) {
-          rt.state = parkTruck(rt.state);
+        } else if (ev.dest.kind === 'septic') {
+          this.claimedBins.delete(ev.dest.tankId);
+          rt.state.loadKg = Math.min(rt.params.payloadKg, rt.state.loadKg + this.pump(ev.dest.tankId, ev.t) * SEWAGE_KG_M3);
+        } else if (ev.dest.kind === 'depot') {
+          // A tanker skipping the disposal site empties its load where it should not (the custody breach).
+          if (rt.params.tanker && rt.faults.skipDisposal) rt.state.loadKg = 0;
+          if (!this.inShift(ev.t, rt.params.shiftOffsetH)) rt.state = parkTruck(rt.state);
         }
       }
       rt.t += dt;
@@ -216,11 +256,11 @@ export class World {
   }
 
   /** Decides what an idle (or just woken) truck does next. */
-  private dispatch(rt: Extract<DeviceRuntime, { kind: 'truck' }>, t: number): void {
+  private dispatch(rt: TruckRuntime, t: number): void {
     const s = rt.state;
     const shift = this.inShift(t, rt.params.shiftOffsetH);
     if (s.phase === 'parked') {
-      if (!shift) return;
+      if (!shift && !(rt.params.tanker && s.loadKg > 0)) return;
       rt.state = { ...s, phase: 'idle', ignition: true };
     }
     if (rt.state.phase !== 'idle') return;
@@ -228,27 +268,59 @@ export class World {
       rt.state = routeTruck(rt.state, shortestPath(this.city, rt.state.nodeId, to), dest);
     };
     const atDepot = rt.state.nodeId === rt.params.depotNode;
-    if (rt.state.loadKg >= rt.params.payloadKg * LOAD_FULL_FRACTION || (!shift && rt.state.loadKg > 0)) return go(this.city.transfer.nodeId, { kind: 'transfer' });
-    if (!shift) return atDepot ? void (rt.state = parkTruck(rt.state)) : go(rt.params.depotNode, { kind: 'depot' });
-    const bin = this.fullestBin(rt.params.serviceZones);
-    if (bin) {
-      this.claimedBins.set(bin.spec.id, rt.spec.id);
-      return go(bin.spec.nodeId, { kind: 'bin', binId: bin.spec.id });
+    const home = () => (atDepot ? void (rt.state = parkTruck(rt.state)) : go(rt.params.depotNode, { kind: 'depot' }));
+    if (rt.params.tanker) {
+      // Sewage goes straight to a disposal site (chain of custody), whatever the hour.
+      if (rt.state.loadKg > 0) {
+        if (rt.faults.skipDisposal) return atDepot ? void (rt.state.loadKg = 0) : go(rt.params.depotNode, { kind: 'depot' });
+        const site = this.nearestDisposal(rt.state);
+        if (site) return go(site.nodeId, { kind: 'disposal', siteId: site.id });
+      }
+      const tank = shift ? this.fullest(this.tanksByZone, rt.params.serviceZones, this.options.pumpAtPct) : null;
+      if (!tank) return home();
+      this.claimedBins.set(tank.spec.id, rt.spec.id);
+      return go(tank.spec.nodeId, { kind: 'septic', tankId: tank.spec.id });
     }
-    if (!atDepot) return go(rt.params.depotNode, { kind: 'depot' });
-    rt.state = parkTruck(rt.state); // nothing to collect: wait at the depot, engine off
+    if (rt.state.loadKg >= rt.params.payloadKg * LOAD_FULL_FRACTION || (!shift && rt.state.loadKg > 0)) return go(this.city.transfer.nodeId, { kind: 'transfer' });
+    const bin = shift ? this.fullest(this.binsByZone, rt.params.serviceZones, this.options.collectAtPct) : null;
+    if (!bin) return home(); // nothing to collect: wait at the depot, engine off
+    this.claimedBins.set(bin.spec.id, rt.spec.id);
+    return go(bin.spec.nodeId, { kind: 'bin', binId: bin.spec.id });
   }
 
-  private fullestBin(zones: string[]): DeviceRuntime | null {
+  /** The fullest unclaimed bin or tank of these zones at or above `minPct`. */
+  private fullest(index: Map<string, DeviceRuntime[]>, zones: string[], minPct: number): DeviceRuntime | null {
     let best: DeviceRuntime | null = null;
-    let bestFill = BIN_DISPATCH_PCT;
+    let bestPct = minPct;
     for (const zone of zones) {
-      for (const bin of this.binsByZone.get(zone) ?? []) {
-        if (bin.kind !== 'bin' || this.claimedBins.has(bin.spec.id)) continue;
-        if (bin.state.fillPct >= bestFill) [best, bestFill] = [bin, bin.state.fillPct];
+      for (const d of index.get(zone) ?? []) {
+        if (this.claimedBins.has(d.spec.id)) continue;
+        const pct = d.kind === 'bin' ? d.state.fillPct : d.kind === 'septic' ? d.state.levelPct : -1;
+        if (pct >= bestPct) [best, bestPct] = [d, pct];
       }
     }
     return best;
+  }
+
+  private nearestDisposal(at: { lat: number; lon: number }) {
+    let best = null;
+    let bestD = Infinity;
+    for (const site of this.city.disposalSites) {
+      const d = haversineM(site, at);
+      if (d < bestD) [best, bestD] = [site, d];
+    }
+    return best;
+  }
+
+  /** A tanker pumps the tank out; returns the cubic metres taken. */
+  private pump(tankId: string, t: number): number {
+    const tank = this.get(tankId);
+    if (tank.kind !== 'septic') return 0;
+    this.advance(tank, Math.max(t, tank.t));
+    const { state, pumpedM3 } = pumpSeptic(tank.state, tank.params, tank.rng);
+    tank.state = state;
+    this.onServiced(tankId, Math.max(t, tank.t));
+    return pumpedM3;
   }
 
   /** Empties every bin within COLLECT_RADIUS_M of the stop; returns the kilograms collected. */
@@ -262,6 +334,7 @@ export class World {
           this.advance(bin, Math.max(t, bin.t));
           const { state, collectedPct } = emptyBin(bin.state, bin.rng);
           bin.state = state;
+          this.onServiced(bin.spec.id, bin.t);
           kg += (collectedPct / 100) * bin.params.capacityL * WASTE_DENSITY_KG_L;
         }
       }

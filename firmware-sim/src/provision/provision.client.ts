@@ -25,6 +25,22 @@ export class ProvisionClient {
     return this.request('POST', `/api/devices/${encodeURIComponent(deviceId)}/secret`, undefined);
   }
 
+  /**
+   * Creates a resource that may already exist: `created` (2xx), `exists` (409) or `unsupported`
+   * (404/405: a server without this route). Anything else is an error naming the route.
+   */
+  async createIfAbsent(path: string, body: unknown): Promise<'created' | 'exists' | 'unsupported'> {
+    try {
+      await this.request('POST', path, body);
+      return 'created';
+    } catch (err) {
+      const status = err instanceof SimError ? /HTTP (\d{3})/.exec(err.message)?.[1] : undefined;
+      if (status === '409') return 'exists';
+      if (status === '404' || status === '405') return 'unsupported';
+      throw err;
+    }
+  }
+
   /** Every device id the server knows (paged), or null if the server has no list route. */
   async listDeviceIds(pageSize = 10_000): Promise<Set<string> | null> {
     const ids = new Set<string>();

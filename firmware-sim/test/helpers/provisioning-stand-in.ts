@@ -1,6 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { deviceImportSchema, loginSchema } from '@sanitation/contracts';
+import { createOperatorSchema, deviceImportSchema, loginSchema, registerCrewSchema, registerDisposalSiteSchema, registerVehicleSchema } from '@sanitation/contracts';
+
+const UNIT_ROUTES = {
+  '/api/vehicles': registerVehicleSchema,
+  '/api/crews': registerCrewSchema,
+  '/api/disposal-sites': registerDisposalSiteSchema,
+  '/api/auth/operators': createOperatorSchema,
+} as const;
 
 /**
  * A stand-in for the server's provisioning routes (login, import, rotate, list), speaking the
@@ -9,6 +16,10 @@ import { deviceImportSchema, loginSchema } from '@sanitation/contracts';
 export class ProvisioningStandIn {
   readonly secrets = new Map<string, string>();
   readonly calls: string[] = [];
+  /** Units registered per route (vehicles, crews, disposal sites, operators), by id/username. */
+  readonly units = new Map<string, Map<string, unknown>>();
+  /** Answer 404 on the unit routes, as a server from before dispatch did. */
+  unitsUnsupported = false;
   private server: Server | null = null;
   private token = randomBytes(16).toString('hex');
   url = '';
@@ -46,6 +57,17 @@ export class ProvisioningStandIn {
             created.push({ deviceId: id, secret });
           });
           return send(200, { created, errors });
+        }
+        const unitSchema = UNIT_ROUTES[path.pathname as keyof typeof UNIT_ROUTES];
+        if (req.method === 'POST' && unitSchema && !this.unitsUnsupported) {
+          const parsed = unitSchema.safeParse(body);
+          if (!parsed.success) return send(400, { message: `${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}` });
+          const key = 'username' in parsed.data ? parsed.data.username : parsed.data.id;
+          const store = this.units.get(path.pathname) ?? new Map<string, unknown>();
+          this.units.set(path.pathname, store);
+          if (store.has(key)) return send(409, { message: `${key} exists` });
+          store.set(key, parsed.data);
+          return send(201, parsed.data);
         }
         const rotate = /^\/api\/devices\/([^/]+)\/secret$/.exec(path.pathname);
         if (req.method === 'POST' && rotate) {
