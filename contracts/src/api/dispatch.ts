@@ -324,3 +324,50 @@ export const DEVICE_KIND_OF_CAUSE: Partial<Record<Cause, DeviceKind>> = {
   'power-anomaly': 'streetlight',
   'custody-breach': 'truck',
 };
+
+// ── Fleet additions (issue 3, fleet engineer): proposals, auto-assign, crew positions, custody ──
+
+/** A unit that could take a job, as GET /api/vehicles/proposals?jobId= ranks them (fastest first). */
+export interface AssignmentCandidate extends AssignmentProposal {
+  skill: Skill;
+  activeJobs: number;
+}
+
+export const proposalsQuerySchema = z.object({ jobId: z.string().min(1, 'is required').max(64) });
+
+/** Per skill: does the best proposal get assigned on its own (by `system`)? Default on. */
+export type AutoAssignSettings = Record<Skill, boolean>;
+/** PUT /api/vehicles/auto-assign: the skills to change; unknown keys are refused. */
+export const autoAssignUpdateSchema = z.strictObject({
+  collection: z.boolean().optional(),
+  septic: z.boolean().optional(),
+  toilet: z.boolean().optional(),
+  lighting: z.boolean().optional(),
+});
+export type AutoAssignUpdate = z.infer<typeof autoAssignUpdateSchema>;
+
+/** POST /api/crews/:id/position, from a crew member's phone. */
+export const crewPositionSchema = z.object({
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+});
+export type CrewPositionRequest = z.infer<typeof crewPositionSchema>;
+
+/** Septic chain of custody: a tanker's load from a pumped tank until a disposal site (GET /api/vehicles/custody). */
+export interface Custody {
+  custodyId: string;
+  vehicleDeviceId: string;
+  sourceDeviceId: string;
+  jobId: string | null;
+  pumpedAt: string;
+  deadlineAt: string;
+  disposedAt: string | null;
+  disposalSiteId: string | null;
+  breachedAt: string | null;
+}
+
+export const listCustodyQuerySchema = z.object({
+  open: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  vehicleDeviceId: z.string().min(1).optional(),
+});
+export type ListCustodyQuery = z.output<typeof listCustodyQuerySchema>;

@@ -1,4 +1,5 @@
 import { ALARMS_MIGRATION } from '../alarms/alarms.migration.js';
+import { FLEET_MIGRATION } from '../fleet/fleet.migration.js';
 import { JOBS_MIGRATION } from '../jobs/jobs.migration.js';
 import { RULE_CONFIG_MIGRATION } from '../rule-config/rule-config.migration.js';
 import { ZONES_MIGRATION } from '../zones/zones.migration.js';
@@ -63,4 +64,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ALARMS_MIGRATION,
   JOBS_MIGRATION,
   RULE_CONFIG_MIGRATION,
+  FLEET_MIGRATION,
 ];

@@ -1,0 +1,125 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JOB_SKILL, JOB_TYPES, type AssignmentCandidate, type AssignmentProposal, type AutoAssignSettings, type AutoAssignUpdate, type Job } from '@sanitation/contracts';
+import { CLOCK, type Clock } from '../clock/clock.js';
+import { LOGGER, type Logger } from '../logging/logger.js';
+import { FleetLiveStore } from './fleet-live.store.js';
+import { FLEET_JOBS, SYSTEM, type FleetJobs } from './fleet-jobs.port.js';
+import { countActiveJobs, FleetUnitsService, unitKey, type ActiveJobCounts } from './fleet-units.service.js';
+import { FLEET_DEFAULTS } from './fleet.defaults.js';
+import { FleetException, FleetExceptionCode } from './fleet.exception.js';
+import { FleetRepository } from './fleet.repository.js';
+import { rankUnits, shouldReplaceProposal, type RankedCandidate, type RankingOptions } from './ranking.js';
+
+export const RANKING_OPTIONS: RankingOptions = {
+  utcOffsetMin: FLEET_DEFAULTS.UTC_OFFSET_MIN,
+  roadDetour: FLEET_DEFAULTS.ROAD_DETOUR,
+  vehicleKmh: FLEET_DEFAULTS.VEHICLE_KMH,
+  crewKmh: FLEET_DEFAULTS.CREW_KMH,
+};
+
+const proposalOf = (c: RankedCandidate): AssignmentProposal => ({
+  unitType: c.unitType,
+  unitId: c.unitId,
+  name: c.name,
+  travelS: c.travelS,
+  distanceM: c.distanceM,
+});
+
+/**
+ * Proposes the best unit for open, unassigned jobs (skill, shift, capacity, travel estimate from the
+ * live position) and, when auto-assign is on for the skill, assigns it as `system`. Work is
+ * serialised (one chain), so a job event and the periodic task never propose the same job twice
+ * at once; the jobs engine's one-open-job rule and status checks guard the rest.
+ */
+@Injectable()
+export class AssignmentService {
+  private chain: Promise<void> = Promise.resolve();
+  private lastRankedVersion = -1;
+  /** Open jobs per unit as of the last periodic run, plus what was assigned since (new jobs need no query). */
+  private active: ActiveJobCounts = new Map();
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly units: FleetUnitsService,
+    private readonly repository: FleetRepository,
+    private readonly live: FleetLiveStore,
+    @Inject(FLEET_JOBS) private readonly jobs: FleetJobs,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ module: 'fleet-assignment' });
+  }
+
+  /** A job changed: a new open job without a proposal gets one. */
+  onJob(job: Job): Promise<void> {
+    if (job.status !== 'open' || job.assignee || job.proposal) return Promise.resolve();
+    return this.serial(async () => {
+      const fresh = await this.jobs.get(job.jobId);
+      if (!fresh || fresh.status !== 'open' || fresh.assignee || fresh.proposal) return;
+      await this.propose(fresh, this.active, await this.repository.getAutoAssign());
+    });
+  }
+
+  /** Periodic: re-rank every open unassigned job when positions or units changed, or a job still lacks a proposal. */
+  runPeriodic(): Promise<void> {
+    return this.serial(async () => {
+      await this.units.refresh();
+      const open = await this.jobs.listOpen();
+      this.active = countActiveJobs(open);
+      const waiting = open.filter((j) => j.status === 'open' && !j.assignee);
+      const moved = this.live.positionsVersion !== this.lastRankedVersion;
+      this.lastRankedVersion = this.live.positionsVersion;
+      const todo = moved ? waiting : waiting.filter((j) => !j.proposal);
+      if (!todo.length) return;
+      const auto = await this.repository.getAutoAssign();
+      // Most urgent first, so when units run short the urgent work gets them.
+      todo.sort((a, b) => a.priority - b.priority || a.dueAt.localeCompare(b.dueAt));
+      for (const job of todo) await this.propose(job, this.active, auto);
+    });
+  }
+
+  /** The ranked candidates for a job (top 5), for a dispatcher choosing another unit. */
+  async candidates(jobId: string): Promise<AssignmentCandidate[]> {
+    const job = await this.jobs.get(jobId);
+    if (!job) throw new FleetException(FleetExceptionCode.JOB_NOT_FOUND, `jobId: job "${jobId}" not found`);
+    const active = countActiveJobs(await this.jobs.listOpen());
+    return this.rank(job, active).slice(0, FLEET_DEFAULTS.TOP_CANDIDATES);
+  }
+
+  getAutoAssign(): Promise<AutoAssignSettings> {
+    return this.repository.getAutoAssign();
+  }
+
+  setAutoAssign(update: AutoAssignUpdate, by: string): Promise<AutoAssignSettings> {
+    return this.repository.setAutoAssign(update, by, this.clock.now());
+  }
+
+  private rank(job: Job, active: ActiveJobCounts): RankedCandidate[] {
+    return rankUnits(job, this.units.unitsForRanking(active), this.clock.now(), RANKING_OPTIONS);
+  }
+
+  private async propose(job: Job, active: ActiveJobCounts, auto: AutoAssignSettings): Promise<void> {
+    if (!(JOB_TYPES as readonly string[]).includes(job.type)) return;
+    const ranked = this.rank(job, active);
+    const best = ranked[0];
+    try {
+      if (shouldReplaceProposal(job.proposal, ranked, FLEET_DEFAULTS.REPROPOSE_MIN_GAIN_S)) {
+        await this.jobs.setProposal(job.jobId, best ? proposalOf(best) : null);
+      }
+      if (best && auto[JOB_SKILL[job.type]]) {
+        await this.jobs.assign(job.jobId, { unitType: best.unitType, unitId: best.unitId }, SYSTEM, `auto-assigned: ${best.name}, ~${Math.round(best.travelS / 60)} min away`);
+        const key = unitKey(best.unitType, best.unitId);
+        active.set(key, (active.get(key) ?? 0) + 1);
+      }
+    } catch (err) {
+      // The job may have been assigned, cancelled or closed meanwhile: that is not an error of ours.
+      this.logger.warn({ err, jobId: job.jobId }, 'could not propose/assign');
+    }
+  }
+
+  private serial(work: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(work).catch((err: unknown) => this.logger.error({ err }, 'assignment work failed'));
+    this.chain = next;
+    return next;
+  }
+}
