@@ -1,4 +1,12 @@
 import { Module } from '@nestjs/common';
+import { DevicesModule } from '../devices/devices.module.js';
+import { IngestModule } from '../ingest/ingest.module.js';
+import { RuleConfigModule } from '../rule-config/rule-config.module.js';
+import { RulesEngine } from './rules-engine.service.js';
 
-@Module({})
+@Module({
+  imports: [IngestModule, DevicesModule, RuleConfigModule],
+  providers: [RulesEngine],
+  exports: [RulesEngine],
+})
 export class RulesEngineModule {}
