@@ -45,8 +45,32 @@ interface Influx {
   stop(): void;
 }
 
+/** The server's simulated clock: now = start + (wall − anchor) × speed (CLOCK_START/ANCHOR/SPEED). */
+export interface StackClock {
+  /** Sim epoch ms at `anchor`. */
+  start: number;
+  /** Wall epoch ms. */
+  anchor: number;
+  /** Integer sim ms per wall ms. */
+  speed: number;
+}
+
+export interface StackOptions {
+  influxDb?: string;
+  /**
+   * Run the server on simulated time. `anchor` defaults to now + `leadMs` (default 0): give the
+   * simulator the same three values (`start`, `speed`, `clockAnchor: anchor`) and both share one
+   * timeline; a lead leaves time to provision before sim time reaches `start`.
+   */
+  clock?: { start: number; speed: number; anchor?: number; leadMs?: number };
+}
+
 export interface Stack {
   dir: string;
+  /** The server's clock settings, when it runs on simulated time. */
+  clock: StackClock | null;
+  /** Sim time now by the server's clock (wall time without one). */
+  simNow(): number;
   serverUrl: string;
   mqttUrl: string;
   mqttPort: number;
@@ -63,6 +87,10 @@ export interface Stack {
   startInflux(): Promise<void>;
   killGateway(signal?: NodeJS.Signals): Promise<void>;
   startGateway(): Promise<void>;
+  /** Kills the server (default SIGKILL) and waits for it to exit. */
+  killServer(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the server again: same data directory, ports and clock values (the same timeline). */
+  startServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -85,7 +113,7 @@ function waitExit(child: ChildProcess): Promise<void> {
   return new Promise((res) => child.once('exit', () => res()));
 }
 
-export async function startStack(opts: { influxDb?: string } = {}): Promise<Stack> {
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'sanitation-e2e-'));
   const influxPort = await freePort();
   const [httpPort, mqttPort, wsPort, gwHttpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
@@ -105,14 +133,20 @@ export async function startStack(opts: { influxDb?: string } = {}): Promise<Stac
     });
   };
 
-  const server = spawnNode('server', 'server/dist/main.js', {
+  const clock: StackClock | null = opts.clock
+    ? { start: opts.clock.start, speed: opts.clock.speed, anchor: opts.clock.anchor ?? Date.now() + (opts.clock.leadMs ?? 0) }
+    : null;
+  const serverEnv = {
     PORT: String(httpPort),
     HOST: '127.0.0.1',
     DATA_DIR: join(dir, 'server-data'),
     ADMIN_PASSWORD: adminPassword,
     INTERNAL_TOKEN: internalToken,
     GATEWAY_MQTT_URLS: `mqtt://127.0.0.1:${mqttPort}`,
-  });
+    ...(clock ? { CLOCK_START: String(clock.start), CLOCK_ANCHOR: String(clock.anchor), CLOCK_SPEED: String(clock.speed) } : {}),
+  };
+  let server: ChildProcess | undefined = spawnNode('server', 'server/dist/main.js', serverEnv);
+  const serverUp = () => waitFor('server /api/health', async () => ((await fetch(`${serverUrl}/api/health`)).status < 500 ? true : undefined), 60_000);
   const gatewayEnv = {
     MQTT_HOST: '127.0.0.1',
     MQTT_PORT: String(mqttPort),
@@ -128,6 +162,8 @@ export async function startStack(opts: { influxDb?: string } = {}): Promise<Stac
 
   const stack: Stack = {
     dir,
+    clock,
+    simNow: () => (clock ? clock.start + (Date.now() - clock.anchor) * clock.speed : Date.now()),
     serverUrl,
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
     mqttPort,
@@ -183,10 +219,20 @@ export async function startStack(opts: { influxDb?: string } = {}): Promise<Stac
       await waitForPort(mqttPort, '127.0.0.1', 30_000);
       await waitFor('gateway /healthz', async () => ((await fetch(`${gatewayHttpUrl}/healthz`)).ok ? true : undefined), 30_000);
     },
+    async killServer(signal: NodeJS.Signals = 'SIGKILL') {
+      if (!server) return;
+      server.kill(signal);
+      await waitExit(server);
+      server = undefined;
+    },
+    async startServer() {
+      if (server) throw new Error('server is already running');
+      server = spawnNode('server', 'server/dist/main.js', serverEnv);
+      await serverUp();
+    },
     async stop() {
       await stack.killGateway('SIGTERM');
-      server.kill('SIGTERM');
-      await waitExit(server);
+      await stack.killServer('SIGTERM');
       influx.stop();
       // Keep the processes' logs for whoever has to read a failure.
       const artifacts = join(ROOT, 'test-artifacts', 'e2e', `${Date.now()}`);
@@ -196,7 +242,7 @@ export async function startStack(opts: { influxDb?: string } = {}): Promise<Stac
     },
   };
 
-  await waitFor('server /api/health', async () => ((await fetch(`${serverUrl}/api/health`)).status < 500 ? true : undefined), 60_000);
+  await serverUp();
   await stack.startGateway();
   return stack;
 }
