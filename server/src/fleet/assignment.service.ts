@@ -60,7 +60,7 @@ export class AssignmentService {
     });
   }
 
-  /** Periodic: re-rank every open unassigned job when positions or units changed, or a job still lacks a proposal. */
+  /** Periodic: re-rank open unassigned jobs when positions changed, or a job lacks a proposal, or its skill is auto-assigned. */
   runPeriodic(): Promise<void> {
     return this.serial(async () => {
       await this.units.refresh();
@@ -69,9 +69,10 @@ export class AssignmentService {
       const waiting = open.filter((j) => j.status === 'open' && !j.assignee);
       const moved = this.live.positionsVersion !== this.lastRankedVersion;
       this.lastRankedVersion = this.live.positionsVersion;
-      const todo = moved ? waiting : waiting.filter((j) => !j.proposal);
-      if (!todo.length) return;
       const auto = await this.repository.getAutoAssign();
+      // Unchanged positions: only jobs without a proposal, or whose skill is (now) auto-assigned.
+      const todo = moved ? waiting : waiting.filter((j) => !j.proposal || auto[JOB_SKILL[j.type]]);
+      if (!todo.length) return;
       // Most urgent first, so when units run short the urgent work gets them.
       todo.sort((a, b) => a.priority - b.priority || a.dueAt.localeCompare(b.dueAt));
       for (const job of todo) await this.propose(job, this.active, auto);
@@ -103,12 +104,13 @@ export class AssignmentService {
     const ranked = this.rank(job, active);
     const best = ranked[0];
     try {
-      if (shouldReplaceProposal(job.proposal, ranked, FLEET_DEFAULTS.REPROPOSE_MIN_GAIN_S)) {
-        await this.jobs.setProposal(job.jobId, best ? proposalOf(best) : null);
-      }
-      if (best && auto[JOB_SKILL[job.type]]) {
-        await this.jobs.assign(job.jobId, { unitType: best.unitType, unitId: best.unitId }, SYSTEM, `auto-assigned: ${best.name}, ~${Math.round(best.travelS / 60)} min away`);
-        const key = unitKey(best.unitType, best.unitId);
+      const replace = shouldReplaceProposal(job.proposal, ranked, FLEET_DEFAULTS.REPROPOSE_MIN_GAIN_S);
+      if (replace) await this.jobs.setProposal(job.jobId, best ? proposalOf(best) : null);
+      // Not replaced: the standing proposal's unit is still a candidate, and it is the one shown.
+      const chosen = replace ? best : ranked.find((c) => c.unitType === job.proposal?.unitType && c.unitId === job.proposal.unitId);
+      if (chosen && auto[JOB_SKILL[job.type]]) {
+        await this.jobs.assign(job.jobId, { unitType: chosen.unitType, unitId: chosen.unitId }, SYSTEM, `auto-assigned: ${chosen.name}, ~${Math.round(chosen.travelS / 60)} min away`);
+        const key = unitKey(chosen.unitType, chosen.unitId);
         active.set(key, (active.get(key) ?? 0) + 1);
       }
     } catch (err) {
