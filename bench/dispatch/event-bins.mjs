@@ -2,7 +2,7 @@
 // and the background-load bins, registered through the real API (POST /api/devices/import), and
 // MQTT.js clients for the event bins.
 import mqtt from 'mqtt';
-import { deviceTopic } from '@sanitation/contracts';
+import { INTERNAL_READINGS_TOPIC, SERVICE_USERNAME_PREFIX, deviceTopic } from '@sanitation/contracts';
 
 /** Hangzhou's core districts: [west, south, east, north]. */
 export const CITY_BBOX = /** @type {const} */ ([120.05, 30.18, 120.3, 30.35]);
@@ -101,4 +101,28 @@ export async function connectEventBins({ port, bins, secrets, concurrency = 50 }
       await Promise.all([...clients.values()].map((c) => c.endAsync().catch(() => undefined)));
     },
   };
+}
+
+/**
+ * A service client on the gateway's `$internal/v1/readings` (as the server is), calling
+ * `onReading(deviceId)` when a reading of a device whose id starts with `prefix` and has `seq`
+ * is handed to the core. Batches without the prefix are not parsed (the background load).
+ * @param {{ port: number, internalToken: string, prefix: string, seq: number, onReading: (deviceId: string) => void }} p
+ */
+export async function tapHandoffs({ port, internalToken, prefix, seq, onReading }) {
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+    clientId: 'bench-dispatch-tap',
+    username: `${SERVICE_USERNAME_PREFIX}bench-dispatch-tap`,
+    password: internalToken,
+    clean: true,
+    reconnectPeriod: 0,
+  });
+  const marker = Buffer.from(`"${prefix}`);
+  client.on('message', (_topic, payload) => {
+    if (!payload.includes(marker)) return;
+    const batch = JSON.parse(payload.toString('utf8'));
+    for (const r of batch.readings ?? []) if (r.seq === seq && String(r.deviceId).startsWith(prefix)) onReading(r.deviceId);
+  });
+  await client.subscribeAsync(INTERNAL_READINGS_TOPIC, { qos: 0 });
+  return client;
 }

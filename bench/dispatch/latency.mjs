@@ -28,20 +28,29 @@ export function formatMs(ms) {
  */
 export class DispatchTracker {
   constructor() {
-    /** @type {Map<string, { t0: number, t1: number | null, jobIds: Set<string> }>} */
+    /** @type {Map<string, { t0: number, t1: number | null, handoff: number | null, jobIds: Set<string> }>} */
     this.events = new Map();
     this.unexpected = 0;
     /** @type {Array<() => void>} */
     this.waiters = [];
   }
 
-  /** @param {string} deviceId @param {number} t0 */
+  /** @param {string} deviceId @param {number} t0 monotonic ms, just before the crossing reading is published */
   expect(deviceId, t0) {
     if (this.events.has(deviceId)) throw new Error(`device ${deviceId} already has an event in flight`);
-    this.events.set(deviceId, { t0, t1: null, jobIds: new Set() });
+    this.events.set(deviceId, { t0, t1: null, handoff: null, jobIds: new Set() });
   }
 
-  /** @param {{ deviceId: string, jobId: string }} job @param {number} now */
+  /**
+   * The gateway handed the crossing reading to the core (seen on `$internal/v1/readings`).
+   * @param {string} deviceId @param {number} now monotonic ms
+   */
+  onHandoff(deviceId, now) {
+    const event = this.events.get(deviceId);
+    if (event && event.handoff === null) event.handoff = now;
+  }
+
+  /** @param {{ deviceId: string, jobId: string }} job @param {number} now monotonic ms */
   onJob(job, now) {
     const event = this.events.get(job.deviceId);
     if (!event) {
@@ -60,6 +69,22 @@ export class DispatchTracker {
     const out = [];
     for (const e of this.events.values()) if (e.t1 !== null) out.push(e.t1 - e.t0);
     return out;
+  }
+
+  /**
+   * The delay split at the hand-off, ms: publish → the gateway hands the reading to the core
+   * (auth, validation, spool fsync, internal publish), and hand-off → job on the socket (server:
+   * consume, rules, incident sink, database, emit, socket.io).
+   */
+  phases() {
+    const gateway = [];
+    const server = [];
+    for (const e of this.events.values()) {
+      if (e.handoff === null || e.t1 === null) continue;
+      gateway.push(e.handoff - e.t0);
+      server.push(e.t1 - e.handoff);
+    }
+    return { gateway, server };
   }
 
   /** Devices whose crossing reading has not (yet) produced a job event. */

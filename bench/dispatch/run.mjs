@@ -13,12 +13,12 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { io } from 'socket.io-client';
-import { LIVE_NAMESPACE, LIVE_PATH } from '@sanitation/contracts';
+import { INTERNAL_READINGS_TOPIC, LIVE_NAMESPACE, LIVE_PATH } from '@sanitation/contracts';
 import { LoadGenerator } from '../ingest/load-generator.mjs';
 import { onCleanup, cleanup, installSignalHandlers } from '../ingest/processes.mjs';
 import { log, fmt, cpuMeter } from '../ingest/report.mjs';
 import { startStack, REPO_ROOT } from './stack.mjs';
-import { CITY_BBOX, makeBins, registerBins, connectEventBins } from './event-bins.mjs';
+import { CITY_BBOX, makeBins, registerBins, connectEventBins, tapHandoffs } from './event-bins.mjs';
 import { quietTemplate } from './quiet-template.mjs';
 import { DispatchTracker, percentile, formatMs } from './latency.mjs';
 
@@ -157,6 +157,8 @@ async function main() {
   const dashboard = await connectDashboard(stack.serverUrl, stack.token, tracker);
   onCleanup(() => dashboard.socket.disconnect());
 
+  const tap = await tapHandoffs({ port: stack.mqttPort, internalToken: stack.internalToken, prefix: 'dispatch-bin-', seq: 2, onReading: (id) => tracker.onHandoff(id, performance.now()) });
+  onCleanup(() => tap.endAsync());
   const c0 = performance.now();
   const bins = await connectEventBins({ port: stack.mqttPort, bins: eventBins, secrets });
   onCleanup(() => bins.close());
@@ -220,6 +222,15 @@ async function main() {
     `[dispatch] ${fmt(config.events)} crossings at ${config.eventRate}/s: ${fmt(lat.length)} jobs on the socket, ${fmt(tracker.pending().length)} missing after ${config.eventTimeoutMs / 1000} s, ` +
       `${publishErrors} publish errors; reading → job:changed p50 ${p(50)} ms, p90 ${p(90)} ms, p99 ${p(99)} ms, max ${formatMs(Math.max(...lat))} ms`,
   );
+
+  const phases = tracker.phases();
+  if (phases.gateway.length) {
+    const q = (/** @type {number[]} */ v) => `p50 ${formatMs(percentile(v, 50))} ms, p99 ${formatMs(percentile(v, 99))} ms`;
+    console.log(
+      `[phases] ${fmt(phases.gateway.length)} crossings seen on ${INTERNAL_READINGS_TOPIC}: publish → gateway hand-off (auth, validate, spool fsync) ${q(phases.gateway)}; ` +
+        `hand-off → job:changed (server: rules, incident sink, database, live socket) ${q(phases.server)}`,
+    );
+  }
 
   // Exactly one job per crossing: the API's count per bin, and the job ids the socket showed.
   const totals = await jobsPerBin(stack, eventBins.slice(0, config.events).map((b) => b.id));

@@ -147,6 +147,7 @@ export async function startStack({ workDir, influxUrl, serverEnv = {}, gatewayEn
     gatewayHttpUrl,
     mqttPort,
     token,
+    internalToken,
     logs: { server: serverLog, gateway: gatewayLog },
     /** Whichever child has died, as a message, else null. */
     deadChild() {

@@ -70,3 +70,17 @@ describe('quiet load template', () => {
     expect(parsed.readings[0]).toEqual({ ts: 1_764_000_000_123, seq: 42, fillPct: 35, tempC: 21.5, tilted: false, batteryPct: 87 });
   });
 });
+
+describe('DispatchTracker phases', () => {
+  it('splits each delay at the gateway hand-off; events without one are left out', () => {
+    const t = new DispatchTracker();
+    t.expect('bin-1', 10);
+    t.expect('bin-2', 10);
+    t.onHandoff('bin-1', 25);
+    t.onHandoff('bin-1', 27); // a redelivery does not move it
+    t.onHandoff('nobody', 30);
+    t.onJob({ deviceId: 'bin-1', jobId: 'j1' }, 50);
+    t.onJob({ deviceId: 'bin-2', jobId: 'j2' }, 60);
+    expect(t.phases()).toEqual({ gateway: [15], server: [25] });
+  });
+});
