@@ -19,6 +19,9 @@ import { FleetException, FleetExceptionCode } from './fleet.exception.js';
 import { FleetRepository, type CrewRecord, type VehicleRecord } from './fleet.repository.js';
 import type { UnitForRanking } from './ranking.js';
 
+/** Wall ms: a stop of an unknown truck reloads the units if the copy is at least this old. */
+const UNKNOWN_RELOAD_MS = 5_000;
+
 /** `vehicle:<id>` / `crew:<id>` → open jobs assigned to it. */
 export type ActiveJobCounts = Map<string, number>;
 export const unitKey = (unitType: 'vehicle' | 'crew', unitId: string): string => `${unitType}:${unitId}`;
@@ -45,6 +48,8 @@ export class FleetUnitsService implements OnModuleInit {
   private vehiclesByDevice = new Map<string, VehicleRecord>();
   private crews: CrewRecord[] = [];
   private sites: DisposalSite[] = [];
+  /** Monotonic wall ms of the last reload (cache freshness, not domain time). */
+  private refreshedAt = -Infinity;
 
   constructor(
     private readonly repository: FleetRepository,
@@ -64,9 +69,21 @@ export class FleetUnitsService implements OnModuleInit {
     this.vehiclesByDevice = new Map(vehicles.map((v) => [v.deviceId, v]));
     this.crews = crews;
     this.sites = sites;
+    this.refreshedAt = performance.now();
   }
 
   vehicleByDevice(deviceId: string): VehicleRecord | undefined {
+    return this.vehiclesByDevice.get(deviceId);
+  }
+
+  /**
+   * Like vehicleByDevice, but an unknown truck reloads the units first (at most every few seconds):
+   * a vehicle registered through another server instance is known here by its first stop.
+   */
+  async vehicleByDeviceFresh(deviceId: string): Promise<VehicleRecord | undefined> {
+    const known = this.vehiclesByDevice.get(deviceId);
+    if (known || performance.now() - this.refreshedAt < UNKNOWN_RELOAD_MS) return known;
+    await this.refresh();
     return this.vehiclesByDevice.get(deviceId);
   }
 

@@ -13,6 +13,7 @@ import { FleetUnitsService } from './fleet-units.service.js';
 import { FLEET_DEFAULTS } from './fleet.defaults.js';
 import { ProofService } from './proof.service.js';
 import { SERVICE_JOB_TYPES, ServiceJobsCache } from './service-jobs.cache.js';
+import type { StopEpisode } from './stop-detector.js';
 
 export const FLEET_PROPOSALS_TASK = 'fleet-proposals';
 export const CUSTODY_DEADLINES_TASK = 'custody-deadlines';
@@ -70,16 +71,22 @@ export class FleetRuntime implements OnModuleInit, OnApplicationBootstrap, OnMod
     for (const s of this.subscriptions) s.unsubscribe();
   }
 
+  private async onStop(deviceId: string, stop: StopEpisode): Promise<void> {
+    try {
+      const vehicle = await this.units.vehicleByDeviceFresh(deviceId);
+      if (!vehicle) return;
+      await Promise.all([this.proof.onStop(vehicle, stop), this.custody.onStop(vehicle, stop)]);
+    } catch (err) {
+      this.logger.warn({ err, deviceId }, 'fleet could not handle a stop');
+    }
+  }
+
   /** Never throws: a bad reading costs itself only. */
   onReading(r: AcceptedReading): void {
     try {
       if (r.kind === 'truck') {
         const stop = this.live.applyTruck(r);
-        if (!stop) return;
-        const vehicle = this.units.vehicleByDevice(r.deviceId);
-        if (!vehicle) return;
-        void this.proof.onStop(vehicle, stop);
-        void this.custody.onStop(vehicle, stop);
+        if (stop) void this.onStop(r.deviceId, stop);
       } else if (r.kind === 'bin' && typeof r.values.fillPct === 'number') {
         if (this.live.applyLevel(r.deviceId, r.ts, r.values.fillPct)) void this.proof.onBinLevel(r.deviceId);
       } else if (r.kind === 'septic' && typeof r.values.levelPct === 'number') {

@@ -42,7 +42,7 @@ describe('fleet over HTTP and real MQTT (PGlite)', () => {
   const truck = (deviceId: string, ts: number, at: { lat: number; lon: number }, speedKmh: number, loadKg = 500) =>
     ({ deviceId, kind: 'truck' as const, ts, values: { ...at, speedKmh, headingDeg: 0, ignition: true, loadKg } });
   const level = (deviceId: string, kind: 'bin' | 'septic', ts: number, pct: number) =>
-    ({ deviceId, kind, ts, values: kind === 'bin' ? { fillPct: pct } : { levelPct: pct } });
+    ({ deviceId, kind, ts, values: { [kind === 'bin' ? 'fillPct' : 'levelPct']: pct } as Record<string, number> });
 
   async function device(id: string, kind: string, at: { lat: number; lon: number }): Promise<void> {
     const res = await api('POST', '/api/devices', { id, kind, name: id, ...at });
