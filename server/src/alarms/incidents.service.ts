@@ -155,8 +155,8 @@ export class IncidentsService implements IncidentSink {
     const policy: CausePolicy = CAUSE_POLICY[cause];
     const alarm = policy.severity ? await this.alarmsRepository.findOpen(subjectId, cause) : null;
     const [job] = !policy.severity && policy.job ? await this.jobsRepository.findOpen(subjectId, policy.job.type) : [];
-    if (policy.flagsUnsafe) await this.jobs.setUnsafe(subjectId, false, at, `${cause} cleared: ${reason}`);
     if (alarm && at < Date.parse(alarm.openedAt)) return;
+    if (policy.flagsUnsafe) await this.jobs.setUnsafe(subjectId, false, at, `${cause} cleared: ${reason}`);
     if (!alarm && !job) return;
 
     const alarms: Alarm[] = [];

@@ -52,7 +52,7 @@ describe('alarms and jobs over HTTP (PGlite, manual clock)', () => {
   afterAll(async () => server?.close());
 
   it('dispatcher assigns; a crew member sees and moves only their crew\'s jobs', async () => {
-    for (const [device, crew] of [['streetlight-1', 'crew-l'], ['streetlight-2', 'crew-c']]) {
+    for (const [device, crew] of [['streetlight-1', 'crew-l'], ['streetlight-2', 'crew-c']] as const) {
       const res = await call<Job>(url, 'POST', `/api/jobs/${jobOf[device]}/assign`, { token: token.dora, body: { unitType: 'crew', unitId: crew } });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: 'assigned', assignee: { unitId: crew } });
@@ -90,7 +90,7 @@ describe('alarms and jobs over HTTP (PGlite, manual clock)', () => {
     const jobs = server.app.get(JobsService);
     const accepted = await eventually(async () => {
       await jobs.setProposal(jobOf['bin-1']!, { unitType: 'crew', unitId: 'crew-c', name: 'Lighting C', travelS: 300, distanceM: 2000 });
-      const res = await call<Job>(url, 'POST', `/api/jobs/${jobOf['bin-1']}/assign`, { token: token.dora, body: {} });
+      const res = await call<Job & { code?: string }>(url, 'POST', `/api/jobs/${jobOf['bin-1']}/assign`, { token: token.dora, body: {} });
       if (res.status === 409 && res.body.code === 'NO_PROPOSAL') return null;
       return res;
     }, 'an accepted proposal');
