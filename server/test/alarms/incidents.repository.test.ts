@@ -145,6 +145,24 @@ describe.each(DRIVERS)('incidents (alarms + jobs) on $driver', ({ factory: makeF
     expect((await d.jobs.findOpen('septic-1'))[0]!.unsafe).toBe(true);
   });
 
+  it('ignores malformed reports and stale clears without throwing; notes a cleared job-only cause once', async () => {
+    await d.incidents.raise({ ...report('bin-bad', 'bin-full'), cause: 'bin-exploded' as never });
+    await d.incidents.raise({ ...report('bin-bad', 'bin-full'), at: Number.NaN });
+    await d.incidents.raise({ ...report('', 'bin-full') });
+    expect(await count(db, 'jobs', 'bin-bad')).toBe(0);
+
+    await d.incidents.raise(report('bin-stale', 'bin-tilt', { at: T0 + 10 * MIN }));
+    await d.incidents.clear('bin-stale', 'bin-tilt', T0 + 5 * MIN, 'upright (an older reading)');
+    expect((await d.alarms.list({ deviceId: 'bin-stale', limit: 1, offset: 0 })).items[0]!.status).toBe('open');
+
+    await d.incidents.raise(report('toilet-9', 'toilet-consumables'));
+    await d.incidents.clear('toilet-9', 'toilet-consumables', T0 + 5 * MIN, 'paper 80 %');
+    await d.incidents.clear('toilet-9', 'toilet-consumables', T0 + 6 * MIN, 'paper 80 %');
+    const [job] = await d.jobs.findOpen('toilet-9');
+    const notes = (await d.jobs.get(job!.jobId))!.history!.filter((h) => h.action === 'condition-cleared');
+    expect(notes).toMatchObject([{ by: 'system', note: 'toilet-consumables: paper 80 %' }]);
+  });
+
   it('escalates an unacknowledged alarm one step per period with the manual clock, and stops once acknowledged', async () => {
     await d.incidents.raise(report('streetlight-9', 'power-anomaly', { at: T0 })); // minor
     const id = (await d.alarms.list({ deviceId: 'streetlight-9', limit: 1, offset: 0 })).items[0]!.alarmId;
