@@ -7,7 +7,7 @@
 // socket.io client subscribed to the whole city. The last line is
 // `dispatch: p50 <a> ms, p99 <b> ms`.
 import { parseArgs } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +17,7 @@ import { INTERNAL_READINGS_TOPIC, LIVE_NAMESPACE, LIVE_PATH } from '@sanitation/
 import { LoadGenerator } from '../ingest/load-generator.mjs';
 import { onCleanup, cleanup, installSignalHandlers } from '../ingest/processes.mjs';
 import { log, fmt, cpuMeter } from '../ingest/report.mjs';
+import { summarizeProfile } from '../ingest/profile-summary.mjs';
 import { startStack, REPO_ROOT } from './stack.mjs';
 import { CITY_BBOX, makeBins, registerBins, connectEventBins, tapHandoffs } from './event-bins.mjs';
 import { quietTemplate } from './quiet-template.mjs';
@@ -31,6 +32,7 @@ const USAGE = `usage: node bench/dispatch/run.mjs [options]
   --event-timeout S   how long a crossing may take to show its job, seconds (default 15)
   --target-ms MS      p99 target, only reported (default 250)
   --influx-url URL    use this InfluxDB 1.x instead of starting a throw-away influxd
+  --profile-server    run the server with --cpu-prof and print its hottest functions at the end
   --no-build          do not build server + gateway first (turbo, incremental)
   --keep              keep the temp dir (logs, PGlite, spool)`;
 
@@ -45,6 +47,7 @@ const { values: args } = parseArgs({
     'target-ms': { type: 'string', default: '250' },
     'influx-url': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    'profile-server': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -74,6 +77,7 @@ const config = {
   targetMs: intArg('target-ms', args['target-ms'], 1, 100_000),
   influxUrl: args['influx-url'],
   build: !args['no-build'],
+  profileServer: args['profile-server'],
   keep: args.keep,
 };
 if (config.bins < config.events) {
@@ -146,7 +150,20 @@ async function main() {
   log(`${config.events} crossings at ${config.eventRate}/s over ${config.bins} event bins; background ${fmt(config.rate)} readings/s from ${config.loadDevices} bins; work dir ${workDir}`);
   if (config.build) build();
 
-  const stack = await startStack({ workDir, influxUrl: config.influxUrl });
+  const profDir = join(tmpdir(), `bench-dispatch-server-prof-${Date.now()}`); // kept after the run
+  if (config.profileServer) {
+    // Printed after the server exited (clean-ups run last-in first-out: this one runs after it stopped).
+    onCleanup(() => {
+      const files = existsSync(profDir) ? readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')) : [];
+      if (!files.length) log(`no server CPU profile in ${profDir} (the server must exit normally on SIGTERM)`);
+      for (const f of files) console.error(`[profile] server CPU profile ${join(profDir, f)}:\n${summarizeProfile(join(profDir, f), { top: 30 })}`);
+    });
+  }
+  const stack = await startStack({
+    workDir,
+    influxUrl: config.influxUrl,
+    serverArgs: config.profileServer ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+  });
   const eventBins = makeBins('dispatch-bin', config.bins, 1);
   const loadBins = makeBins('load-bin', config.loadDevices, 2);
   const r0 = performance.now();

@@ -62,9 +62,9 @@ async function waitUntil(what, probe, opts = {}) {
 }
 
 /**
- * @param {{ workDir: string, influxUrl?: string, serverEnv?: Record<string, string>, gatewayEnv?: Record<string, string> }} p
+ * @param {{ workDir: string, influxUrl?: string, serverEnv?: Record<string, string>, gatewayEnv?: Record<string, string>, serverArgs?: string[] }} p
  */
-export async function startStack({ workDir, influxUrl, serverEnv = {}, gatewayEnv = {} }) {
+export async function startStack({ workDir, influxUrl, serverEnv = {}, gatewayEnv = {}, serverArgs = [] }) {
   for (const main of [SERVER_MAIN, GATEWAY_MAIN]) {
     if (!existsSync(main)) throw new Error(`${main} not found: build first (npx turbo run build --filter=@sanitation/server --filter=@sanitation/gateway)`);
   }
@@ -87,7 +87,7 @@ export async function startStack({ workDir, influxUrl, serverEnv = {}, gatewayEn
   const gatewayLog = join(workDir, 'gateway.log');
   mkdirSync(join(workDir, 'server-data'), { recursive: true });
 
-  const server = spawnNode([SERVER_MAIN], {
+  const server = spawnNode([...serverArgs, SERVER_MAIN], {
     cwd: REPO_ROOT,
     logFile: serverLog,
     env: {
