@@ -128,14 +128,21 @@ export class LiveStreamService implements OnApplicationBootstrap, BeforeApplicat
     this.clients.set(socket.id, client);
     this.logger.debug({ client: socket.id, username: client.operator.username, role: client.operator.role }, 'live client connected');
 
+    // subscribe awaits the database (token, crew membership): requests of one socket run in
+    // order, so a quick re-subscribe or unsubscribe cannot be overtaken by an earlier one.
+    let queue: Promise<unknown> = Promise.resolve();
     socket.on('subscribe', (raw: unknown, ack: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (r: SubscribeAck) => void) : () => undefined;
-      this.subscribe(socket, client, raw).then(reply, (err: unknown) => {
-        this.logger.warn({ err, client: socket.id }, 'live subscribe failed');
-        reply({ ok: false, error: 'subscription failed on the server; try again' });
-      });
+      queue = queue.then(() =>
+        this.subscribe(socket, client, raw).then(reply, (err: unknown) => {
+          this.logger.warn({ err, client: socket.id }, 'live subscribe failed');
+          reply({ ok: false, error: 'subscription failed on the server; try again' });
+        }),
+      );
     });
-    socket.on('unsubscribe', () => this.unsubscribe(client));
+    socket.on('unsubscribe', () => {
+      queue = queue.then(() => this.unsubscribe(client));
+    });
     socket.on('disconnect', () => {
       this.unsubscribe(client);
       this.clients.delete(socket.id);
