@@ -32,6 +32,8 @@ const USAGE = `usage: node bench/dispatch/run.mjs [options]
   --event-timeout S   how long a crossing may take to show its job, seconds (default 15)
   --target-ms MS      p99 target, only reported (default 250)
   --influx-url URL    use this InfluxDB 1.x instead of starting a throw-away influxd
+  --server-env K=V    extra environment for the server child (repeatable), e.g. DATABASE_URL=postgres://…
+  --gateway-env K=V   extra environment for the gateway child (repeatable)
   --profile-server    run the server with --cpu-prof and print its hottest functions at the end
   --no-build          do not build server + gateway first (turbo, incremental)
   --keep              keep the temp dir (logs, PGlite, spool)`;
@@ -48,6 +50,8 @@ const { values: args } = parseArgs({
     'influx-url': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     'profile-server': { type: 'boolean', default: false },
+    'server-env': { type: 'string', multiple: true, default: [] },
+    'gateway-env': { type: 'string', multiple: true, default: [] },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -65,6 +69,21 @@ function intArg(name, raw, min, max) {
     process.exit(2);
   }
   return n;
+}
+
+/** @param {string} name @param {string[]} list KEY=VALUE items */
+function envArg(name, list) {
+  /** @type {Record<string, string>} */
+  const env = {};
+  for (const kv of list) {
+    const at = kv.indexOf('=');
+    if (!/^[A-Z_][A-Z0-9_]*=/.test(kv)) {
+      console.error(`--${name} expects KEY=VALUE, got "${kv}"`);
+      process.exit(2);
+    }
+    env[kv.slice(0, at)] = kv.slice(at + 1);
+  }
+  return env;
 }
 
 const config = {
@@ -162,6 +181,8 @@ async function main() {
   const stack = await startStack({
     workDir,
     influxUrl: config.influxUrl,
+    serverEnv: config.serverEnv,
+    gatewayEnv: config.gatewayEnv,
     serverArgs: config.profileServer ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
   });
   const eventBins = makeBins('dispatch-bin', config.bins, 1);
