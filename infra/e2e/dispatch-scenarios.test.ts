@@ -29,8 +29,9 @@ describe('dispatch scenarios on the real gateway, server and simulator', () => {
   const simWait = (_why: string, simMs: number) => sleep(simMs / SPEED);
 
   beforeAll(async () => {
-    // The lead leaves time to provision before sim time reaches START (both clocks share the anchor).
-    stack = await startStack({ clock: { start: START, speed: SPEED, leadMs: 20_000 } });
+    // The lead leaves time to start the stack and provision before sim time reaches START (both
+    // clocks share the anchor); on a loaded machine the stack alone can take 40 s.
+    stack = await startStack({ clock: { start: START, speed: SPEED, leadMs: 75_000 }, logLevel: 'info' });
     sim = createSimulation({
       mqttUrl: stack.mqttUrl,
       serverUrl: stack.serverUrl,
@@ -47,15 +48,17 @@ describe('dispatch scenarios on the real gateway, server and simulator', () => {
       crewPassword: CREW_PASSWORD,
     });
     actors = pickActors(sim);
-    const fill = { type: 'fast-fill' as const, ratePctH: 30, durationMs: 3 * HOUR };
     await sim.start();
-    // Injected once the fleet runs (from the sim clock's now), so every fault starts on the shared timeline.
-    sim.injectFault({ ...fill, targets: [actors.fillBin, actors.goodTank, actors.badTank] });
-    sim.injectFault({ type: 'skip-disposal', targets: [actors.badTanker] });
+    const lateMs = stack.simNow() - START;
+    if (lateMs > HOUR) throw new Error(`the stack started ${lateMs / SPEED} ms after the clock anchor: raise leadMs`);
     api = new DispatchApi(stack.serverUrl, await stack.token());
     const b = sim.city.bounds;
-    live = await connectLive(stack.serverUrl, await stack.token(), { bbox: [b.minLon, b.minLat, b.maxLon, b.maxLat] });
+    live = await connectLive(stack.serverUrl, await stack.token(), { bbox: [b.minLon, b.minLat, b.maxLon, b.maxLat] }, 30_000);
     await waitFor('all devices connected', async () => (sim.stats().connected === 300 ? true : undefined), 60_000, 250);
+    // Faults start once sim time reaches START (the anchor), so every one lies on the scenario's timeline.
+    await sleep(Math.max(0, stack.clock!.anchor - Date.now()));
+    sim.injectFault({ type: 'fast-fill', ratePctH: 30, durationMs: 3 * HOUR, targets: [actors.fillBin, actors.goodTank, actors.badTank] });
+    sim.injectFault({ type: 'skip-disposal', targets: [actors.badTanker] });
     process.stdout.write(`scenario: sim time ${new Date(stack.simNow()).toISOString()} at start, actors ${JSON.stringify(actors)}\n`);
   });
 

@@ -57,6 +57,8 @@ export interface StackClock {
 
 export interface StackOptions {
   influxDb?: string;
+  /** Server and gateway LOG_LEVEL (default warn); their logs are kept under test-artifacts/e2e. */
+  logLevel?: string;
   /**
    * Run the server on simulated time. `anchor` defaults to now + `leadMs` (default 0): give the
    * simulator the same three values (`start`, `speed`, `clockAnchor: anchor`) and both share one
@@ -121,7 +123,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const internalToken = 'e2e-internal-token-0123456789';
   const influxDb = opts.influxDb ?? 'e2e';
   let influx: Influx = await startInflux({ dir: join(dir, 'influx'), port: influxPort });
-  const influxEnv = { INFLUX_API: '1', INFLUX_URL: influx.url, INFLUX_DB: influxDb, LOG_LEVEL: 'warn' };
+  const influxEnv = { INFLUX_API: '1', INFLUX_URL: influx.url, INFLUX_DB: influxDb, LOG_LEVEL: opts.logLevel ?? 'warn' };
   const serverUrl = `http://127.0.0.1:${httpPort}`;
 
   const spawnNode = (name: string, script: string, env: Record<string, string>): ChildProcess => {
@@ -175,13 +177,22 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     adminPassword,
     internalToken,
     async token() {
-      const res = await fetch(`${serverUrl}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'admin', password: adminPassword }),
-      });
-      if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-      return ((await res.json()) as { token: string }).token;
+      // A loaded server may drop a connection now and then: a login is worth a few tries.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const res = await fetch(`${serverUrl}/api/auth/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: 'admin', password: adminPassword }),
+            signal: AbortSignal.timeout(30_000),
+          });
+          if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+          return ((await res.json()) as { token: string }).token;
+        } catch (err) {
+          if (attempt >= 3 || /login failed/.test(String(err))) throw err;
+          await new Promise((r) => setTimeout(r, 1_000));
+        }
+      }
     },
     async influxQuery(q: string) {
       const res = await fetch(`${influx.url}/query?${new URLSearchParams({ db: influxDb, q })}`);

@@ -39,6 +39,28 @@ function persistentSecret(file, preset) {
   return value;
 }
 
+/**
+ * The shared simulated clock: the server (CLOCK_START/CLOCK_ANCHOR/CLOCK_SPEED) and the simulator
+ * (--start/--clock-anchor/--speed) run on one timeline, so the server's rules, shifts and SLAs see
+ * the same time as the devices' readings. Kept under .data: a restart at the same speed continues
+ * the timeline instead of jumping back.
+ */
+function sharedClock(speed) {
+  const path = join(DATA, 'clock.json');
+  if (existsSync(path)) {
+    try {
+      const saved = JSON.parse(readFileSync(path, 'utf8'));
+      if (saved.speed === speed && Number.isInteger(saved.start) && Number.isInteger(saved.anchor)) return saved;
+    } catch {
+      /* unreadable: start a new timeline */
+    }
+  }
+  const now = Date.now();
+  const clock = { start: now, anchor: now, speed };
+  writeFileSync(path, JSON.stringify(clock) + '\n');
+  return clock;
+}
+
 const children = [];
 function launch(name, script, childEnv, args = []) {
   const child = spawn(process.execPath, [script, ...args], {
@@ -98,6 +120,8 @@ try {
   mkdirSync(DATA, { recursive: true });
   const adminPassword = persistentSecret('admin-password', env.ADMIN_PASSWORD);
   const internalToken = persistentSecret('internal-token', env.INTERNAL_TOKEN);
+  const crewPassword = persistentSecret('crew-password', env.SIM_CREW_PASSWORD);
+  const clock = sharedClock(settings.simSpeed);
 
   let influxUrl = env.INFLUX_URL;
   if (!influxUrl) {
@@ -117,6 +141,9 @@ try {
     ADMIN_PASSWORD: adminPassword,
     INTERNAL_TOKEN: internalToken,
     GATEWAY_MQTT_URLS: `mqtt://127.0.0.1:${settings.mqttPort}`,
+    CLOCK_START: String(clock.start),
+    CLOCK_ANCHOR: String(clock.anchor),
+    CLOCK_SPEED: String(clock.speed),
   });
   await waitForHttp(`${serverUrl}/api/health`, 60_000);
 
@@ -131,13 +158,19 @@ try {
   });
   await waitForPort(settings.mqttPort);
 
-  launch('simulator', 'firmware-sim/dist/cli.js', {}, [
+  // The simulator joins the server's timeline where it is now (no backlog of readings to replay);
+  // after the devices it registers the trucks, crews (with their member accounts) and disposal sites.
+  const simAnchor = Date.now();
+  const simStart = clock.start + (simAnchor - clock.anchor) * clock.speed;
+  launch('simulator', 'firmware-sim/dist/cli.js', { SIM_CREW_PASSWORD: crewPassword }, [
     'run',
     '--server', serverUrl,
     '--mqtt', `mqtt://127.0.0.1:${settings.mqttPort}`,
     '--admin-password', adminPassword,
     '--devices', String(settings.simDevices),
     '--speed', String(settings.simSpeed),
+    '--start', new Date(simStart).toISOString(),
+    '--clock-anchor', String(simAnchor),
   ]);
 
   process.stdout.write(
@@ -146,10 +179,12 @@ try {
       '  Sanitation ops is running',
       `  API + dashboard : ${serverUrl}   (OpenAPI: ${serverUrl}/api/docs)`,
       `  Login           : admin / ${adminPassword}`,
+      `  Crew logins     : lighting-1, toilet-1 / ${crewPassword}`,
       `  MQTT            : mqtt://127.0.0.1:${settings.mqttPort}   ws://127.0.0.1:${settings.mqttWsPort}`,
       `  Gateway stats   : http://127.0.0.1:${settings.gatewayHttpPort}/stats`,
       `  InfluxDB        : ${influxUrl} (database ${influxEnv.INFLUX_DB})`,
-      `  Demo city       : ${settings.simDevices} simulated devices at ${settings.simSpeed}× real time`,
+      `  Demo city       : ${settings.simDevices} simulated devices at ${settings.simSpeed}× real time; server clock on the same timeline`,
+      `  Dispatch        : ${serverUrl}/api/jobs, /api/alarms, /api/vehicles, /api/crews; live stream socket.io ${serverUrl}/live`,
       '  Ctrl-C stops everything; data stays under .data/',
       '',
     ].join('\n') + '\n',
