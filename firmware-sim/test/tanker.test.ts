@@ -108,6 +108,9 @@ describe('septic tankers and disposal sites', () => {
     expect(crossed.t - start).toBeLessThan(2 * HOUR_MS);
     expect(fills.some((f, i) => i > 0 && fills[i - 1]! - f >= 30)).toBe(true);
     expect(rt.state.emptied).toBeGreaterThan(0);
+    // The emptying truck's own reports show it standing at the bin (what proof of service needs).
+    const stops = trucks.flatMap((t) => readings.get(t.id) ?? []).map((r) => r.v as { lat: number; lon: number; speedKmh: number; ignition: boolean });
+    expect(stops.some((r) => r.ignition && r.speedKmh === 0 && haversineM(r, bin) <= 50)).toBe(true);
   });
 });
 

@@ -162,7 +162,9 @@ export class World {
 
   private nextReportRaw(deviceId: string, t: number): number {
     const rt = this.get(deviceId);
-    if (rt.kind === 'truck') return t + (rt.state.ignition ? TRUCK_STEP_MS : PARKED_REPORT_MS);
+    // In shift a parked truck may leave at any step: its tracker reports every step, or a whole trip
+    // (drive, stop at a bin, drive back) could fall between two reports and never show.
+    if (rt.kind === 'truck') return t + (rt.state.ignition || this.inShift(t, rt.params.shiftOffsetH) ? TRUCK_STEP_MS : PARKED_REPORT_MS);
     const periodic = t + REPORT_INTERVAL_S[rt.kind] * 1000 * rt.rng.range(0.9, 1.1);
     if (rt.kind === 'streetlight') {
       const sw = nextSwitchAt(t, rt.params, this.sun);
