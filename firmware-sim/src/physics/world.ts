@@ -5,7 +5,7 @@ import { shortestPath } from '../city/route.planner.js';
 import { haversineM } from '../shared/geo.js';
 import { Rng } from '../shared/rng.js';
 import { emptyBin, initBin, readBin, stepBin, type BinParams, type BinState } from './bin.model.js';
-import { localHour, type Env, type FaultFlags } from './physics.types.js';
+import { HOUR_MS, localHour, type Env, type FaultFlags } from './physics.types.js';
 import { initSeptic, pumpSeptic, readSeptic, stepSeptic, type SepticParams, type SepticState } from './septic.model.js';
 import { commandLamp, initStreetlight, nextSwitchAt, readStreetlight, stepStreetlight, type StreetlightParams, type StreetlightState } from './streetlight.model.js';
 import { SunSchedule } from './sun-schedule.js';
@@ -164,7 +164,13 @@ export class World {
     const rt = this.get(deviceId);
     // In shift a parked truck may leave at any step: its tracker reports every step, or a whole trip
     // (drive, stop at a bin, drive back) could fall between two reports and never show.
-    if (rt.kind === 'truck') return t + (rt.state.ignition || this.inShift(t, rt.params.shiftOffsetH) ? TRUCK_STEP_MS : PARKED_REPORT_MS);
+    if (rt.kind === 'truck') {
+      const off = rt.params.shiftOffsetH;
+      if (rt.state.ignition || this.inShift(t, off)) return t + TRUCK_STEP_MS;
+      // Parked off shift: every 15 min, and at the shift's start (it may leave right away).
+      const toStartH = (((SHIFT_START_H + off - localHour(t, this.env)) % 24) + 24) % 24;
+      return Math.min(t + PARKED_REPORT_MS, t + Math.max(TRUCK_STEP_MS, toStartH * HOUR_MS));
+    }
     const periodic = t + REPORT_INTERVAL_S[rt.kind] * 1000 * rt.rng.range(0.9, 1.1);
     if (rt.kind === 'streetlight') {
       const sw = nextSwitchAt(t, rt.params, this.sun);
