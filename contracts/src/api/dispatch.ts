@@ -40,7 +40,7 @@ export const SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** Job types: the work a unit is sent to do. One open job per (subject, type). */
-export const JOB_TYPES = ['collection', 'pumping', 'cleaning', 'restock', 'lamp-repair', 'cabinet-repair', 'maintenance', 'fire-response'] as const;
+export const JOB_TYPES = ['collection', 'pumping', 'cleaning', 'restock', 'lamp-repair', 'cabinet-repair', 'maintenance', 'toilet-repair', 'fire-response'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
 /** What a vehicle or crew can do. */
@@ -55,7 +55,8 @@ export const JOB_SKILL: Record<JobType, Skill> = {
   restock: 'toilet',
   'lamp-repair': 'lighting',
   'cabinet-repair': 'lighting',
-  maintenance: 'collection',
+  maintenance: 'collection', // bin upright / battery: the collection crews that handle bins
+  'toilet-repair': 'toilet', // leaks: the toilet crew's plumber
   'fire-response': 'collection',
 };
 

@@ -35,7 +35,7 @@ export const CAUSE_POLICY = {
   'toilet-odour': { severity: null, job: { type: 'cleaning', priority: 2, slaMinutes: 60 } },
   'toilet-visits': { severity: null, job: { type: 'cleaning', priority: 2, slaMinutes: 60 } },
   'toilet-consumables': { severity: null, job: { type: 'restock', priority: 3, slaMinutes: 4 * HOUR } },
-  'toilet-leak': { severity: 'major', job: { type: 'maintenance', priority: 1, slaMinutes: 60 } },
+  'toilet-leak': { severity: 'major', job: { type: 'toilet-repair', priority: 1, slaMinutes: 60 } },
   // septic tanks
   'septic-full': { severity: null, job: { type: 'pumping', priority: 2, slaMinutes: 24 * HOUR } },
   'septic-forecast-full': { severity: null, job: { type: 'pumping', priority: 2, slaMinutes: 24 * HOUR } },

@@ -53,7 +53,7 @@ describe('rules engine: toilets, per-device thresholds, scheduled checks, live e
     await s.publish([reading('wc-2', 'toilet', at(30), { nh3Ppm: 3, h2sPpm: 0.2, paperPct: 100, soapPct: 100, waterLeak: false })]);
     expect(s.calls.filter((c) => c.op === 'clear' && c.subject === 'wc-2').map((c) => c.cause).sort()).toEqual(['toilet-consumables', 'toilet-leak', 'toilet-odour']);
     const jobs = (await s.api('GET', '/api/jobs?deviceId=wc-2&limit=10')).body.items.map((j: { type: string }) => j.type).sort();
-    expect(jobs).toEqual(['cleaning', 'maintenance', 'restock']);
+    expect(jobs).toEqual(['cleaning', 'restock', 'toilet-repair']);
   });
 
   it('a device override changes what the engine raises, without a restart', async () => {
