@@ -69,7 +69,7 @@ describe('dispatch scenarios on the real gateway, server and simulator', () => {
   });
 
   it('a lamp failing at night gets one lamp-repair work order, for the lighting crew', async () => {
-    await api.send('PUT', '/api/vehicles/auto-assign', { lighting: true }).catch(() => undefined);
+    await api.send('PUT', '/api/vehicles/auto-assign', { lighting: true });
     expect(localHour(stack.simNow()) < 5.5 || localHour(stack.simNow()) > 18).toBe(true); // dark
     sim.injectFault({ type: 'lamp-failure', targets: [actors.lamp] });
     const event = await live.waitFor('job:changed', (j) => j.deviceId === actors.lamp && j.type === 'lamp-repair', 60_000);
@@ -78,6 +78,7 @@ describe('dispatch scenarios on the real gateway, server and simulator', () => {
     expect(jobs.map((j) => j.jobId)).toEqual([event.data.jobId]);
     // The crew's own login sees it (assigned automatically, or by the dispatcher if not).
     let job = jobs[0]!;
+    process.stdout.write(`lamp-repair job ${job.jobId}: ${job.assignee ? `auto-assigned to ${job.assignee.unitId}` : 'not auto-assigned; the dispatcher assigns it'}\n`);
     if (!job.assignee) job = await api.send<Job>('POST', `/api/jobs/${job.jobId}/assign`, { unitType: 'crew', unitId: 'crew-lighting-1' });
     expect(job.assignee).toMatchObject({ unitType: 'crew', unitId: 'crew-lighting-1' });
     const crew = new DispatchApi(stack.serverUrl, await login(stack.serverUrl, 'lighting-1', CREW_PASSWORD));
@@ -154,6 +155,7 @@ describe('dispatch scenarios on the real gateway, server and simulator', () => {
       .map((d) => d.id);
     sim.injectFault({ type: 'fast-fill', targets: rising, ratePctH: 60, durationMs: 2 * HOUR });
     await simWait('the first of them to near the threshold', 0.5 * HOUR);
+    const before = await api.jobs({});
     await stack.killServer('SIGKILL');
     await sleep(2_000);
     await stack.startServer();
@@ -161,6 +163,8 @@ describe('dispatch scenarios on the real gateway, server and simulator', () => {
     const cutoff = stack.simNow() - HOUR;
 
     const all = await api.jobs({});
+    const ids = new Set(all.map((j) => j.jobId));
+    expect(before.filter((j) => !ids.has(j.jobId)).map((j) => j.jobId)).toEqual([]);
     const openPerKey = new Map<string, number>();
     for (const j of all.filter(isOpen)) openPerKey.set(`${j.deviceId}|${j.type}`, (openPerKey.get(`${j.deviceId}|${j.type}`) ?? 0) + 1);
     expect([...openPerKey].filter(([, n]) => n > 1)).toEqual([]);
