@@ -16,6 +16,14 @@ describe('run configuration', () => {
     expect(loadRunConfig({ adminPassword: 'flag' }, { ADMIN_PASSWORD: 'env' }).simulation.adminPassword).toBe('flag');
   });
 
+  it('takes the dispatch flags: shared clock anchor, truck thresholds, crew password, --no-fleet', () => {
+    const c = loadRunConfig({ clockAnchor: '1795808000000', collectAt: '90', pumpAt: '85', fleet: false }, { SIM_CREW_PASSWORD: 'crew-secret-1' });
+    expect(c.simulation).toMatchObject({ clockAnchor: 1795808000000, collectAtPct: 90, pumpAtPct: 85, crewPassword: 'crew-secret-1', registerFleet: false });
+    expect(loadRunConfig({}, {}).simulation).toMatchObject({ collectAtPct: 50, pumpAtPct: 70, registerFleet: true });
+    expect(() => loadRunConfig({ collectAt: '120' }, {})).toThrow(/--collect-at/);
+    expect(() => loadRunConfig({ crewPassword: 'short' }, {})).toThrow(/--crew-password/);
+  });
+
   it.each([
     [{ devices: 'ten' }, /--devices/],
     [{ speed: '-3' }, /--speed/],
