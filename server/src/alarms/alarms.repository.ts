@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Alarm, AlarmStatus, Cause, DeviceKind, HistoryEntry, ListAlarmsQuery, Paged, Severity } from '@sanitation/contracts';
+import { FilterBuilder } from '../database/paged-query.js';
 import { DATABASE, type Database, type Queryable, type SqlParam } from '../database/database.js';
 import { iso, toHistoryEntry } from '../jobs/jobs.repository.js';
 
@@ -152,27 +153,21 @@ export class AlarmsRepository {
 
   /** Unresolved first, then most severe, then newest. */
   async list(filter: ListAlarmsQuery): Promise<Paged<Alarm>> {
-    const where: string[] = [];
-    const params: SqlParam[] = [];
-    const add = (sql: (n: string) => string, value: SqlParam) => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-    };
-    if (filter.status) add((n) => `status = ANY(${n}::text[])`, filter.status);
-    if (filter.severity) add((n) => `severity = ANY(${n}::text[])`, filter.severity);
-    if (filter.cause) add((n) => `cause = ANY(${n}::text[])`, filter.cause);
-    if (filter.kind) add((n) => `device_kind = ANY(${n}::text[])`, filter.kind);
-    if (filter.zone !== undefined) add((n) => `zone = ${n}`, filter.zone);
-    if (filter.deviceId !== undefined) add((n) => `subject_id = ${n}`, filter.deviceId);
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [count] = await this.db.query<{ total: number | string }>(`SELECT count(*) AS total FROM alarms ${clause}`, params);
-    const rows = await this.db.query<AlarmRow>(
-      `SELECT ${ALARM_COLUMNS} FROM alarms ${clause}
-       ORDER BY (status = 'resolved'), ${SEVERITY_ORDER}, opened_at DESC, id DESC
-       LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, filter.limit, filter.offset],
-    );
-    return { items: rows.map(toAlarm), total: Number(count?.total ?? 0) };
+    const { rows, total } = await new FilterBuilder()
+      .anyOf('status', filter.status)
+      .anyOf('severity', filter.severity)
+      .anyOf('cause', filter.cause)
+      .anyOf('device_kind', filter.kind)
+      .equals('zone', filter.zone)
+      .equals('subject_id', filter.deviceId)
+      .page<AlarmRow>(
+        this.db,
+        'alarms',
+        (clause, limit, offset) => `SELECT ${ALARM_COLUMNS} FROM alarms ${clause}
+         ORDER BY (status = 'resolved'), ${SEVERITY_ORDER}, opened_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`,
+        filter,
+      );
+    return { items: rows.map(toAlarm), total };
   }
 
   async acknowledge(q: Queryable, id: string, at: number, by: string): Promise<Alarm | null> {

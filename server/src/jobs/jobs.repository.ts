@@ -12,6 +12,7 @@ import type {
   Paged,
   Priority,
 } from '@sanitation/contracts';
+import { FilterBuilder } from '../database/paged-query.js';
 import { DATABASE, type Database, type Queryable, type SqlParam } from '../database/database.js';
 import { FLAG_OVERDUE } from './job-rules.js';
 
@@ -225,33 +226,27 @@ export class JobsRepository {
 
   /** `crewMember`: only jobs assigned to a crew this operator belongs to. */
   async list(filter: ListJobsQuery, crewMember?: string): Promise<Paged<Job>> {
-    const where: string[] = [];
-    const params: SqlParam[] = [];
-    const add = (sql: (n: string) => string, value: SqlParam) => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-    };
-    if (filter.status) add((n) => `status = ANY(${n}::text[])`, filter.status);
-    if (filter.type) add((n) => `type = ANY(${n}::text[])`, filter.type);
-    if (filter.cause) add((n) => `cause = ANY(${n}::text[])`, filter.cause);
-    if (filter.kind) add((n) => `device_kind = ANY(${n}::text[])`, filter.kind);
-    if (filter.zone !== undefined) add((n) => `zone = ${n}`, filter.zone);
-    if (filter.deviceId !== undefined) add((n) => `subject_id = ${n}`, filter.deviceId);
-    if (filter.priority !== undefined) add((n) => `priority = ${n}::smallint`, filter.priority);
-    if (filter.unitId !== undefined) add((n) => `unit_id = ${n}`, filter.unitId);
-    if (filter.overdue !== undefined) add((n) => `(${n}::text = ANY(flags)) = ${filter.overdue ? 'true' : 'false'}`, FLAG_OVERDUE);
+    const where = new FilterBuilder()
+      .anyOf('status', filter.status)
+      .anyOf('type', filter.type)
+      .anyOf('cause', filter.cause)
+      .anyOf('device_kind', filter.kind)
+      .equals('zone', filter.zone)
+      .equals('subject_id', filter.deviceId)
+      .equals('unit_id', filter.unitId);
+    if (filter.priority !== undefined) where.add((n) => `priority = ${n}::smallint`, filter.priority);
+    if (filter.overdue !== undefined) where.add((n) => `(${n}::text = ANY(flags)) = ${filter.overdue ? 'true' : 'false'}`, FLAG_OVERDUE);
     if (crewMember !== undefined) {
-      add((n) => `unit_type = 'crew' AND unit_id IN (SELECT id FROM crews WHERE ${n}::text = ANY(members))`, crewMember);
+      where.add((n) => `unit_type = 'crew' AND unit_id IN (SELECT id FROM crews WHERE ${n}::text = ANY(members))`, crewMember);
     }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [count] = await this.db.query<{ total: number | string }>(`SELECT count(*) AS total FROM jobs ${clause}`, params);
-    const rows = await this.db.query<JobRow>(
-      `SELECT ${JOB_COLUMNS} FROM jobs ${clause}
-       ORDER BY (status IN ${OPEN_SQL}) DESC, priority, due_at, id
-       LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, filter.limit, filter.offset],
+    const { rows, total } = await where.page<JobRow>(
+      this.db,
+      'jobs',
+      (clause, limit, offset) => `SELECT ${JOB_COLUMNS} FROM jobs ${clause}
+       ORDER BY (status IN ${OPEN_SQL}) DESC, priority, due_at, id LIMIT ${limit} OFFSET ${offset}`,
+      filter,
     );
-    return { items: rows.map(toJob), total: Number(count?.total ?? 0) };
+    return { items: rows.map(toJob), total };
   }
 
   /** Is this operator a member of the crew the job is assigned to? */
