@@ -75,6 +75,41 @@ describe('readings consumer against a real MQTT broker', () => {
     expect(consumer.connections()[0]!.connected).toBe(true);
   });
 
+  it('acknowledges a hand-off only after the work it started has settled (a crash before that gets it again)', async () => {
+    const bus = server.app.get(ReadingsBus);
+    let finish!: () => void;
+    const work = new Promise<void>((resolve) => (finish = resolve));
+    const sub = bus.readings$.subscribe((r) => {
+      if (r.seq === 100) bus.track(work); // e.g. the job this reading raises, still being committed
+    });
+    const acks: string[] = [];
+    const onAck = (packet: { topic?: string; payload?: Buffer | string } | undefined, client: { id: string }) => {
+      if (packet?.topic === INTERNAL_READINGS_TOPIC && client.id.startsWith('server-')) acks.push(String(packet.payload));
+    };
+    broker!.aedes.on('ack', onAck);
+    try {
+      const ts = Date.parse('2026-11-27T13:00:00.000Z');
+      const batch = (seq: number): ReadingsBatch => ({
+        gatewayId: 'gw-test',
+        readings: [{ deviceId: 'bin-1', kind: 'bin', ts: ts + seq, seq, values: { fillPct: 90 }, receivedAt: ts }],
+      });
+      await publisher.publishAsync(INTERNAL_READINGS_TOPIC, JSON.stringify(batch(100)), { qos: 1 });
+      await publisher.publishAsync(INTERNAL_READINGS_TOPIC, JSON.stringify(batch(101)), { qos: 1 });
+      await eventually(() => received.some((r) => r.seq === 100), 'the first batch to reach the stream');
+      await new Promise((r) => setTimeout(r, 300));
+      // Not acknowledged while its work is open, and the next batch waits behind it.
+      expect(acks).toEqual([]);
+      expect(received.some((r) => r.seq === 101)).toBe(false);
+      finish();
+      await eventually(() => acks.length === 2, 'both batches to be acknowledged');
+      expect(received.filter((r) => r.seq >= 100).map((r) => r.seq)).toEqual([100, 101]);
+    } finally {
+      finish();
+      sub.unsubscribe();
+      broker!.aedes.removeListener('ack', onAck);
+    }
+  });
+
   it('tracks retained online/offline status per device and shows it on the Device', async () => {
     await publisher.publishAsync('sanitation/v1/streetlight/light-1/status', 'online', { qos: 1, retain: true });
     const devices = server.app.get(DevicesService);

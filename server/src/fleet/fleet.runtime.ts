@@ -86,11 +86,11 @@ export class FleetRuntime implements OnModuleInit, OnApplicationBootstrap, OnMod
     try {
       if (r.kind === 'truck') {
         const stop = this.live.applyTruck(r);
-        if (stop) void this.onStop(r.deviceId, stop);
+        if (stop) this.bus.track(this.onStop(r.deviceId, stop));
       } else if (r.kind === 'bin' && typeof r.values.fillPct === 'number') {
-        if (this.live.applyLevel(r.deviceId, r.ts, r.values.fillPct)) void this.proof.onBinLevel(r.deviceId);
+        if (this.live.applyLevel(r.deviceId, r.ts, r.values.fillPct)) this.bus.track(this.proof.onBinLevel(r.deviceId));
       } else if (r.kind === 'septic' && typeof r.values.levelPct === 'number') {
-        if (this.live.applyLevel(r.deviceId, r.ts, r.values.levelPct)) void this.custody.onTankLevel(r.deviceId);
+        if (this.live.applyLevel(r.deviceId, r.ts, r.values.levelPct)) this.bus.track(this.custody.onTankLevel(r.deviceId));
       }
     } catch (err) {
       this.logger.error({ err, deviceId: r.deviceId }, 'fleet could not process a reading');

@@ -95,6 +95,14 @@ export class ReadingsConsumer implements OnApplicationBootstrap, OnModuleDestroy
       this.logger[first ? 'warn' : 'debug']({ url, err: err.message }, 'gateway connection error');
     });
     client.on('message', (topic, payload) => this.handle(url, topic, payload));
+    // mqtt.js sends the PUBACK when handleMessage calls back, after 'message' was emitted, and takes
+    // the next packet only then. Waiting for the readings' work (rules → jobs in the database) means
+    // an acknowledged hand-off is a processed one; a crash before that gets the batch redelivered
+    // through the persistent session [MQTT-4.4.0-1].
+    client.handleMessage = (packet, callback) => {
+      if (packet.cmd !== 'publish' || packet.topic !== INTERNAL_READINGS_TOPIC) return callback();
+      void this.bus.settled().then(() => callback());
+    };
     return link;
   }
 

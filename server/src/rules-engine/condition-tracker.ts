@@ -14,6 +14,8 @@ export class ConditionTracker {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly pending = new Set<Promise<void>>();
   private sink: IncidentSink;
+  /** Sees every sink call as it is queued (the engine hands them to ReadingsBus.track). */
+  onCall: ((call: Promise<void>) => void) | undefined;
 
   constructor(
     sink: IncidentSink,
@@ -89,6 +91,7 @@ export class ConditionTracker {
     const next = previous.then(call).catch((err: unknown) => this.logger.error({ err, subjectId, cause }, 'incident sink call failed'));
     this.chains.set(key, next);
     this.pending.add(next);
+    this.onCall?.(next);
     void next.finally(() => {
       this.pending.delete(next);
       if (this.chains.get(key) === next) this.chains.delete(key);

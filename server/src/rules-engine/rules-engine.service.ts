@@ -93,6 +93,8 @@ export class RulesEngine implements OnModuleInit, OnApplicationShutdown {
       if (kind === 'streetlight') this.streetlights.reconfigure(p as RuleParams<'streetlight'>);
     });
     this.subscription = this.bus.readings$.subscribe((r) => this.onReading(r));
+    // The hand-off is acknowledged only after the alarms/jobs a batch raised are committed.
+    this.tracker.onCall = (call) => this.bus.track(call);
     this.registerTasks();
     this.logger.info({ devices: this.directory.size, openConditions: open }, 'rules engine started');
   }
