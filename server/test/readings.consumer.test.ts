@@ -1,4 +1,5 @@
 import { INTERNAL_READINGS_TOPIC, type AcceptedReading, type ReadingsBatch } from '@sanitation/contracts';
+import type { Client, PublishPacket, PubrelPacket } from 'aedes';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevicesService } from '../src/devices/devices.service.js';
@@ -83,8 +84,8 @@ describe('readings consumer against a real MQTT broker', () => {
       if (r.seq === 100) bus.track(work); // e.g. the job this reading raises, still being committed
     });
     const acks: string[] = [];
-    const onAck = (packet: { topic?: string; payload?: Buffer | string } | undefined, client: { id: string }) => {
-      if (packet?.topic === INTERNAL_READINGS_TOPIC && client.id.startsWith('server-')) acks.push(String(packet.payload));
+    const onAck = (packet: PublishPacket | PubrelPacket, client: Client) => {
+      if (packet.cmd === 'publish' && packet.topic === INTERNAL_READINGS_TOPIC && client.id.startsWith('server-')) acks.push(String(packet.payload));
     };
     broker!.aedes.on('ack', onAck);
     try {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JOB_SKILL, JOB_TYPES, type AssignmentCandidate, type AssignmentProposal, type AutoAssignSettings, type AutoAssignUpdate, type Job } from '@sanitation/contracts';
 import { CLOCK, type Clock } from '../clock/clock.js';
+import { SerialQueue } from '../common/serial-queue.js';
 import { LOGGER, type Logger } from '../logging/logger.js';
 import { FleetLiveStore } from './fleet-live.store.js';
 import { FLEET_JOBS, SYSTEM, type FleetJobs } from './fleet-jobs.port.js';
@@ -33,7 +34,7 @@ const proposalOf = (c: RankedCandidate): AssignmentProposal => ({
  */
 @Injectable()
 export class AssignmentService {
-  private chain: Promise<void> = Promise.resolve();
+  private readonly queue: SerialQueue;
   private lastRankedVersion = -1;
   /** Open jobs per unit as of the last periodic run, plus what was assigned since (new jobs need no query). */
   private active: ActiveJobCounts = new Map();
@@ -48,12 +49,13 @@ export class AssignmentService {
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ module: 'fleet-assignment' });
+    this.queue = new SerialQueue((err) => this.logger.error({ err }, 'assignment work failed'));
   }
 
   /** A job changed: a new open job without a proposal gets one. */
   onJob(job: Job): Promise<void> {
     if (job.status !== 'open' || job.assignee || job.proposal) return Promise.resolve();
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       const fresh = await this.jobs.get(job.jobId);
       if (!fresh || fresh.status !== 'open' || fresh.assignee || fresh.proposal) return;
       await this.propose(fresh, this.active, await this.repository.getAutoAssign());
@@ -62,7 +64,7 @@ export class AssignmentService {
 
   /** Periodic: re-rank open unassigned jobs when positions changed, or a job lacks a proposal, or its skill is auto-assigned. */
   runPeriodic(): Promise<void> {
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       await this.units.refresh();
       const open = await this.jobs.listOpen();
       this.active = countActiveJobs(open);
@@ -119,9 +121,4 @@ export class AssignmentService {
     }
   }
 
-  private serial(work: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(work).catch((err: unknown) => this.logger.error({ err }, 'assignment work failed'));
-    this.chain = next;
-    return next;
-  }
 }

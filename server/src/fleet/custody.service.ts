@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Custody, DisposalSite, ListCustodyQuery } from '@sanitation/contracts';
 import { INCIDENT_SINK, type IncidentSink } from '../alarms/incident-sink.js';
 import { DevicesRepository } from '../devices/devices.repository.js';
+import { SerialQueue } from '../common/serial-queue.js';
 import { LOGGER, type Logger } from '../logging/logger.js';
 import { CustodyRepository } from './custody.repository.js';
 import { FleetLiveStore } from './fleet-live.store.js';
@@ -39,7 +40,7 @@ export class CustodyService {
   private readonly pendingByTank = new Map<string, PendingPump>();
   /** Per tanker device: its recent disposal-site stops (a tank's drop may be confirmed after the tanker unloaded). */
   private readonly disposalStops = new Map<string, { siteId: string; at: number }[]>();
-  private chain: Promise<void> = Promise.resolve();
+  private readonly queue: SerialQueue;
   private readonly logger: Logger;
 
   constructor(
@@ -54,11 +55,12 @@ export class CustodyService {
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ module: 'fleet-custody' });
+    this.queue = new SerialQueue((err) => this.logger.warn({ err }, 'custody step failed'));
   }
 
   onStop(vehicle: VehicleRecord, stop: StopEpisode): Promise<void> {
     if (vehicle.skill !== 'septic') return Promise.resolve();
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       const site = this.units.disposalSites().find((s) => withinM(s, stop, s.radiusM));
       if (site) return this.disposed(vehicle, site, stop.since);
       for (const tank of await this.tanks.near(stop, FLEET_DEFAULTS.GEOFENCE_M)) {
@@ -77,12 +79,12 @@ export class CustodyService {
   /** A septic tank reported its level (already in the live store). */
   onTankLevel(tankId: string): Promise<void> {
     if (!this.pendingByTank.has(tankId)) return Promise.resolve();
-    return this.serial(() => this.checkPump(tankId));
+    return this.queue.run(() => this.checkPump(tankId));
   }
 
   /** Periodic (clock time): custodies past their deadline raise `custody-breach` once. */
   runDeadlines(now: number): Promise<void> {
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       for (const c of await this.custody.overdue(now)) {
         await this.raiseBreach(c, now);
         if (!(await this.custody.markBreached(c.custodyId, now))) continue;
@@ -166,9 +168,4 @@ export class CustodyService {
     });
   }
 
-  private serial(work: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(work).catch((err: unknown) => this.logger.warn({ err }, 'custody step failed'));
-    this.chain = next;
-    return next;
-  }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   SKILLS,
   type AutoAssignSettings,
+  type Crew,
   type DisposalSite,
   type LatLon,
   type RegisterCrewRequest,
@@ -23,17 +24,7 @@ export interface VehicleRecord {
 }
 
 /** A crew as stored, with its last reported position. */
-export interface CrewRecord {
-  crewId: string;
-  name: string;
-  skill: Skill;
-  members: string[];
-  capacityJobs: number;
-  shift: Shift;
-  base: LatLon;
-  contractor: string | null;
-  reported: (LatLon & { at: string }) | null;
-}
+export type CrewRecord = Omit<Crew, 'position' | 'activeJobs'> & { reported: (LatLon & { at: string }) | null };
 
 type RegisteredCrew = Omit<RegisterCrewRequest, 'members' | 'capacityJobs'> & { members: string[]; capacityJobs: number };
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Job } from '@sanitation/contracts';
+import { SerialQueue } from '../common/serial-queue.js';
 import { LOGGER, type Logger } from '../logging/logger.js';
 import { FleetLiveStore } from './fleet-live.store.js';
 import { FLEET_JOBS, SYSTEM, type FleetJobs } from './fleet-jobs.port.js';
@@ -33,7 +34,7 @@ const numberOr = (v: unknown): number | null => (typeof v === 'number' && Number
 @Injectable()
 export class ProofService {
   private readonly pending = new Map<string, PendingStop>();
-  private chain: Promise<void> = Promise.resolve();
+  private readonly queue: SerialQueue;
   private readonly logger: Logger;
 
   constructor(
@@ -43,6 +44,7 @@ export class ProofService {
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ module: 'fleet-proof' });
+    this.queue = new SerialQueue((err) => this.logger.warn({ err }, 'proof of service step failed'));
   }
 
   /** After a restart the stop proof lives on in the job: resume waiting for its drop. */
@@ -67,7 +69,7 @@ export class ProofService {
 
   onStop(vehicle: VehicleRecord, stop: StopEpisode): Promise<void> {
     if (vehicle.skill !== 'collection') return Promise.resolve();
-    return this.serial(async () => {
+    return this.queue.run(async () => {
       for (const job of await this.cache.near('collection', stop, FLEET_DEFAULTS.GEOFENCE_M)) {
         const after = stop.arrivedAfter ?? stop.since;
         const levelBefore = levelAt(this.live.levelHistory(job.deviceId), after)?.pct ?? numberOr(job.details?.fillPct);
@@ -82,7 +84,7 @@ export class ProofService {
   /** A bin reported a fill level (already in the live store). */
   onBinLevel(binId: string): Promise<void> {
     if (!this.pending.has(binId)) return Promise.resolve();
-    return this.serial(() => this.checkDrop(binId));
+    return this.queue.run(() => this.checkDrop(binId));
   }
 
   private async checkDrop(binId: string): Promise<void> {
@@ -102,9 +104,4 @@ export class ProofService {
     await this.jobs.complete(p.jobId, SYSTEM, `emptied: ${p.vehicle} stopped at ${iso(p.since)}, fill ${p.levelBefore ?? '?'} → ${drop.pct} %`);
   }
 
-  private serial(work: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(work).catch((err: unknown) => this.logger.warn({ err }, 'proof of service step failed'));
-    this.chain = next;
-    return next;
-  }
 }
