@@ -27,6 +27,11 @@ const settings = {
   simDevices: intSetting('SIM_DEVICES', 1000), // devices in the demo city
   // Simulated seconds per real second. Above 1 the devices stamp readings ahead of the wall clock.
   simSpeed: intSetting('SIM_SPEED', 1),
+  // Trucks go for bins this full: the server raises a collection job at 80 % (or earlier by
+  // forecast), so the demo shows jobs being raised and then closed by the truck's proof of service.
+  simCollectAtPct: intSetting('SIM_COLLECT_AT', 80),
+  // Faults in the demo city (firmware-sim --faults syntax), so alarms and work orders appear.
+  simFaults: env.SIM_FAULTS ?? 'lamp-failure:3,cabinet-outage:1,bin-tilt:2,gas-spike:1,sensor-offline:3@2h',
 };
 
 /** A secret kept under .data so restarts keep the same value. */
@@ -171,6 +176,8 @@ try {
     '--speed', String(settings.simSpeed),
     '--start', new Date(simStart).toISOString(),
     '--clock-anchor', String(simAnchor),
+    '--collect-at', String(settings.simCollectAtPct),
+    ...(settings.simFaults ? ['--faults', settings.simFaults] : []),
   ]);
 
   process.stdout.write(
