@@ -205,21 +205,24 @@ export class AlarmsRepository {
   }
 
   /**
-   * Escalates every open (unacknowledged) alarm that has waited its severity's time since opening
-   * or the last escalation: escalations + 1 and one step up (critical stays, a reminder). One
-   * statement, so two instances cannot escalate the same alarm twice for one period.
+   * Every open (unacknowledged) alarm that has waited long enough: the first time (its severity's
+   * `afterMin` since opening) it goes one step up; afterwards it is reminded every `remindMin`.
+   * One statement, so two instances cannot escalate the same alarm twice for one period.
    */
-  async escalateDue(now: number, afterMin: Record<Severity, number>): Promise<Alarm[]> {
+  async escalateDue(now: number, afterMin: Record<Severity, number>, remindMin: number): Promise<Alarm[]> {
     const rows = await this.db.query<AlarmRow>(
       `WITH due AS (
          SELECT id, severity AS old_severity FROM alarms
          WHERE status = 'open'
-           AND COALESCE(last_escalated_at, opened_at) <= $1::timestamptz - interval '1 minute' * CASE severity
-             WHEN 'critical' THEN $2::float8 WHEN 'major' THEN $3::float8 WHEN 'minor' THEN $4::float8 ELSE $5::float8 END
+           AND COALESCE(last_escalated_at, opened_at) <= $1::timestamptz - interval '1 minute' * CASE
+             WHEN escalations > 0 THEN $6::float8
+             WHEN severity = 'critical' THEN $2::float8 WHEN severity = 'major' THEN $3::float8
+             WHEN severity = 'minor' THEN $4::float8 ELSE $5::float8 END
          FOR UPDATE SKIP LOCKED
        ), changed AS (
          UPDATE alarms AS a SET
-           severity = CASE a.severity WHEN 'warning' THEN 'minor' WHEN 'minor' THEN 'major' ELSE 'critical' END,
+           severity = CASE WHEN a.escalations > 0 THEN a.severity
+                           ELSE CASE a.severity WHEN 'warning' THEN 'minor' WHEN 'minor' THEN 'major' ELSE 'critical' END END,
            escalations = a.escalations + 1,
            last_escalated_at = $1::timestamptz
          FROM due WHERE a.id = due.id AND a.status = 'open'
@@ -234,7 +237,7 @@ export class AlarmsRepository {
          FROM changed
        )
        SELECT * FROM changed`,
-      [iso(now), afterMin.critical, afterMin.major, afterMin.minor, afterMin.warning],
+      [iso(now), afterMin.critical, afterMin.major, afterMin.minor, afterMin.warning, remindMin],
     );
     return rows.map(toAlarm);
   }

@@ -76,7 +76,7 @@ export class AlarmsService implements OnModuleInit {
 
   /** The 'alarms-escalation' task. Returns the alarms escalated (or reminded) now. */
   async escalateDue(now: number = this.clock.now()): Promise<Alarm[]> {
-    const escalated = await this.repository.escalateDue(now, DISPATCH_DEFAULTS.escalateAfterMin);
+    const escalated = await this.repository.escalateDue(now, DISPATCH_DEFAULTS.escalateAfterMin, DISPATCH_DEFAULTS.remindEveryMin);
     this.emit(escalated);
     return escalated;
   }

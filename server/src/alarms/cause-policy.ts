@@ -56,7 +56,11 @@ export function causePolicy(cause: Cause): CausePolicy {
   return CAUSE_POLICY[cause];
 }
 
-/** One step up when an alarm stays unacknowledged; critical stays critical (reminders only). */
+/**
+ * One step up when an alarm stays unacknowledged past its severity's time — once: a lamp failure
+ * nobody acknowledged is more urgent than a fresh one, but it is not a fire. Afterwards the alarm
+ * is only reminded, every `remindEveryMin`.
+ */
 export const ESCALATES_TO: Record<Severity, Severity> = {
   warning: 'minor',
   minor: 'major',
@@ -70,10 +74,12 @@ export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, major: 1, 
 /** Dispatch defaults, with units. */
 export const DISPATCH_DEFAULTS = {
   /**
-   * Minutes an alarm may stay unacknowledged at a severity before the next escalation (a reminder
-   * and one step up). Measured from the opening or the previous escalation.
+   * Minutes an alarm may stay unacknowledged at its opening severity before it is escalated (one
+   * step up, once). Measured from the opening.
    */
   escalateAfterMin: { critical: 5, major: 15, minor: 60, warning: 240 } satisfies Record<Severity, number>,
+  /** Minutes between reminders once an alarm has been escalated (and is still unacknowledged). */
+  remindEveryMin: 30,
   /** Wall-clock ms between escalation checks ('alarms-escalation'). */
   escalationCheckEveryMs: 1_000,
 } as const;

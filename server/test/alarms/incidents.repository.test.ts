@@ -163,21 +163,21 @@ describe.each(DRIVERS)('incidents (alarms + jobs) on $driver', ({ factory: makeF
     expect(notes).toMatchObject([{ by: 'system', note: 'toilet-consumables: paper 80 %' }]);
   });
 
-  it('escalates an unacknowledged alarm one step per period with the manual clock, and stops once acknowledged', async () => {
+  it('escalates an unacknowledged alarm one step once, then reminds every 30 min, and stops once acknowledged', async () => {
     await d.incidents.raise(report('streetlight-9', 'power-anomaly', { at: T0 })); // minor
     const id = (await d.alarms.list({ deviceId: 'streetlight-9', limit: 1, offset: 0 })).items[0]!.alarmId;
     const mine = (alarms: { alarmId: string }[]) => alarms.filter((a) => a.alarmId === id);
     expect(mine(await d.alarms.escalateDue(T0 + 59 * MIN))).toEqual([]);
     expect(mine(await d.alarms.escalateDue(T0 + 60 * MIN))).toMatchObject([{ severity: 'major', escalations: 1 }]);
-    expect(mine(await d.alarms.escalateDue(T0 + 70 * MIN))).toEqual([]); // major waits 15 min
-    expect(mine(await d.alarms.escalateDue(T0 + 75 * MIN))).toMatchObject([{ severity: 'critical', escalations: 2 }]);
-    expect(mine(await d.alarms.escalateDue(T0 + 80 * MIN))).toMatchObject([{ severity: 'critical', escalations: 3 }]);
-    expect(mine(await d.alarms.escalateDue(T0 + 80 * MIN))).toEqual([]); // once per period
+    expect(mine(await d.alarms.escalateDue(T0 + 89 * MIN))).toEqual([]); // reminders every 30 min
+    expect(mine(await d.alarms.escalateDue(T0 + 90 * MIN))).toMatchObject([{ severity: 'major', escalations: 2 }]);
+    expect(mine(await d.alarms.escalateDue(T0 + 120 * MIN))).toMatchObject([{ severity: 'major', escalations: 3 }]);
+    expect(mine(await d.alarms.escalateDue(T0 + 120 * MIN))).toEqual([]); // once per period
     await d.alarms.acknowledge(id, 'dora', 'crew informed');
     expect(mine(await d.alarms.escalateDue(T0 + 500 * MIN))).toEqual([]);
     const alarm = await d.alarms.get(id);
-    expect(alarm).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'dora', severity: 'critical', escalations: 3 });
-    expect(alarm.history!.map((h) => h.action)).toEqual(['opened', 'escalated', 'escalated', 'reminded', 'acknowledged']);
+    expect(alarm).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'dora', severity: 'major', escalations: 3 });
+    expect(alarm.history!.map((h) => h.action)).toEqual(['opened', 'escalated', 'reminded', 'reminded', 'acknowledged']);
     // The registered task does the same work.
     expect(d.tasks.list().map((t) => t.name).sort()).toEqual(['alarms-escalation', 'jobs-sla']);
   });
