@@ -50,6 +50,8 @@ export class RulesEngine implements OnModuleInit, OnApplicationShutdown {
   private cabinets!: CabinetMonitor;
   private streetlights!: StreetlightEvaluator;
   private subscription: Subscription | undefined;
+  /** Newest reading `ts` seen (epoch ms): the time cabinet holds are judged in. */
+  private newestReadingTs = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly bus: ReadingsBus,
@@ -118,8 +120,13 @@ export class RulesEngine implements OnModuleInit, OnApplicationShutdown {
     this.offline.evaluate(now);
   }
 
+  /**
+   * A held lamp fault waits for its neighbours' readings, so the hold is measured in reading time:
+   * the newest reading's `ts`, not the clock — readings that trail the clock (a busy gateway, a
+   * simulator behind its schedule) must not release the hold before the neighbours could report.
+   */
   runCabinetCheck(now: number): void {
-    this.cabinets.evaluateAll(now);
+    this.cabinets.evaluateAll(Math.min(now, this.newestReadingTs));
   }
 
   runForecasts(now: number): void {
@@ -153,6 +160,7 @@ export class RulesEngine implements OnModuleInit, OnApplicationShutdown {
         return;
       }
       state.lastTs = r.ts;
+      if (r.ts > this.newestReadingTs) this.newestReadingTs = r.ts;
       this.evaluate(device, r, state);
       state.lastValues = r.values;
       this.emitReading(device, r);

@@ -68,6 +68,11 @@ describe('rules engine (readings through ReadingsBus → real incident sink, Man
     await s.engine.idle();
     expect(raisesOf(s.calls, 'cabinet-fault')).toHaveLength(1);
     expect(s.calls.filter((c) => c.op === 'raise' && cab1.includes(c.subject))).toEqual([]);
+    // The hold is judged in reading time: readings trailing the clock (newest T0+45) keep it held.
+    expect(raises(s.calls, cab2[0]!)).toEqual([]);
+    await s.publish(cab2.slice(1).map((id) => reading(id, 'streetlight', T0 + 52 * MIN, litLamp())));
+    s.engine.runCabinetCheck(clock.now());
+    await s.engine.idle();
     // The lone lamp on cabinet 2 was held back for its neighbours, then raised on its own.
     expect(raises(s.calls, cab2[0]!)).toEqual([{ op: 'raise', subject: cab2[0], cause: 'lamp-failure' }]);
 
