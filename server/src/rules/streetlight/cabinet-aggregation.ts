@@ -107,8 +107,11 @@ export function evaluateCabinet(
 
   const cluster = largestCluster(failing, o.togetherWithinMs);
   if (cluster.length > 0 && cluster.length >= o.openShare * lampCount) {
-    const since = cluster[0]?.since ?? at;
-    const covered = failing.filter((f) => f.since >= since);
+    // Lamps see the outage at their next report, so its onset is smeared over a reporting interval:
+    // lamps that failed within `togetherWithinMs` before the densest cluster are the same outage.
+    const clusterStart = cluster[0]?.since ?? at;
+    const covered = failing.filter((f) => f.since >= clusterStart - o.togetherWithinMs);
+    const since = Math.min(clusterStart, ...covered.map((f) => f.since));
     return {
       ...base,
       transition: 'opened',

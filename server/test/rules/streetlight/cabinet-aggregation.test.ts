@@ -102,6 +102,17 @@ describe('evaluateCabinet', () => {
     expect(d.individualLampFaults).toEqual([burntLastWeek]);
   });
 
+  it('counts lamps that saw the outage shortly before the densest cluster (their report came first) as the same outage', () => {
+    // 3 lamps report the dead feeder early, then 18 within 13 min starting 15 min later.
+    const early = failures(3, t2300, 10_000);
+    const cluster = lampIds(21).slice(3).map((deviceId, i) => ({ deviceId, since: t2300 + 15 * MINUTE + i * 45_000, code: 'no-supply' as const }));
+    const d = evaluateCabinet(null, { cabinetId: 'C', lampCount: 29, failing: [...early, ...cluster] }, t2300 + 30 * MINUTE);
+    expect(d.transition).toBe('opened');
+    expect(ids(d.coveredLampFaults)).toEqual(lampIds(21));
+    expect(d.individualLampFaults).toEqual([]);
+    expect(d.next?.since).toBe(t2300);
+  });
+
   it('absorbs lamps failing later while open, and clears when supply returns, releasing the lamps still failing', () => {
     const outage = failures(20, t2300, 10_000);
     const opened = evaluateCabinet(null, { cabinetId: 'C', lampCount: 30, failing: outage }, t2300 + 5 * MINUTE);
