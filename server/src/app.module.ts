@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AlarmsModule } from './alarms/alarms.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CommandsModule } from './commands/commands.module.js';
 import { CoreModule, type CoreDependencies } from './core.module.js';
 import { DevicesModule } from './devices/devices.module.js';
 import { EventsModule } from './events/domain-events.js';
@@ -9,6 +10,7 @@ import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { KpiModule } from './kpi/kpi.module.js';
 import { LiveModule } from './live/live.module.js';
 import { RuleConfigModule } from './rule-config/rule-config.module.js';
 import { RulesEngineModule } from './rules-engine/rules-engine.module.js';
@@ -36,6 +38,8 @@ export class AppModule {
         RulesEngineModule,
         LiveModule,
         HistoryModule,
+        KpiModule,
+        CommandsModule,
       ],
     };
   }
