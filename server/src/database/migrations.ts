@@ -1,4 +1,5 @@
 import { ALARMS_MIGRATION } from '../alarms/alarms.migration.js';
+import { COMMANDS_MIGRATION } from '../commands/commands.migration.js';
 import { FLEET_MIGRATION } from '../fleet/fleet.migration.js';
 import { JOBS_MIGRATION } from '../jobs/jobs.migration.js';
 import { RULE_CONFIG_MIGRATION } from '../rule-config/rule-config.migration.js';
@@ -65,4 +66,5 @@ export const MIGRATIONS: readonly Migration[] = [
   JOBS_MIGRATION,
   RULE_CONFIG_MIGRATION,
   FLEET_MIGRATION,
+  COMMANDS_MIGRATION,
 ];

@@ -2,11 +2,15 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import {
   INTERNAL_READINGS_TOPIC,
   SERVICE_USERNAME_PREFIX,
+  deviceCommandAckSchema,
   deviceStatusSchema,
+  type DeviceCommandAck,
+  type DeviceKind,
   parseDeviceTopic,
   readingsBatchSchema,
 } from '@sanitation/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
+import { Subject, type Observable } from 'rxjs';
 import { SERVER_CONFIG, type ServerConfig } from '../config/server.config.js';
 import { DevicePresenceStore } from '../devices/device-presence.store.js';
 import { LOGGER, type Logger } from '../logging/logger.js';
@@ -15,6 +19,10 @@ import { ReadingsBus } from './readings.bus.js';
 
 /** `+` matches one level; every device's retained `status`. */
 const STATUS_TOPIC_FILTER = 'sanitation/v1/+/+/status';
+/** Every device's answer to a command (the gateway lets a device publish only its own). */
+const CMD_ACK_TOPIC_FILTER = 'sanitation/v1/+/+/cmd/ack';
+/** How long publish() waits for a gateway's PUBACK before calling that gateway failed. */
+const PUBLISH_TIMEOUT_MS = 5_000;
 const RECONNECT_MS = 1000;
 
 interface GatewayLink {
@@ -29,6 +37,15 @@ export interface ConsumerStats {
   readings: number;
   invalidPayloads: number;
   statusMessages: number;
+  cmdAcks: number;
+  invalidCmdAcks: number;
+}
+
+/** A device's cmd/ack, validated with the contracts schema; deviceId/kind come from the topic. */
+export interface ReceivedCommandAck {
+  deviceId: string;
+  kind: DeviceKind;
+  ack: DeviceCommandAck;
 }
 
 /**
@@ -41,7 +58,10 @@ export interface ConsumerStats {
 export class ReadingsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly links: GatewayLink[] = [];
   private readonly logger: Logger;
-  readonly stats: ConsumerStats = { batches: 0, readings: 0, invalidPayloads: 0, statusMessages: 0 };
+  readonly stats: ConsumerStats = { batches: 0, readings: 0, invalidPayloads: 0, statusMessages: 0, cmdAcks: 0, invalidCmdAcks: 0 };
+  private readonly acks = new Subject<ReceivedCommandAck>();
+  /** Parsed cmd/ack messages from every gateway (QoS 1: the same ack may arrive twice). */
+  readonly commandAcks$: Observable<ReceivedCommandAck> = this.acks.asObservable();
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
@@ -62,6 +82,31 @@ export class ReadingsConsumer implements OnApplicationBootstrap, OnModuleDestroy
     return this.links.map(({ url, connected, lastError }) => ({ url, connected, ...(lastError ? { lastError } : {}) }));
   }
 
+  /**
+   * Publishes to every connected gateway at QoS 1 (a device is connected to one of them; the
+   * others have no subscriber and drop it). Resolves when at least one gateway PUBACKed; rejects
+   * when none is connected or none acknowledged within PUBLISH_TIMEOUT_MS.
+   */
+  async publish(topic: string, payload: string): Promise<void> {
+    const live = this.links.filter((l) => l.connected);
+    if (!live.length) throw new Error('no gateway connected');
+    const results = await Promise.allSettled(
+      live.map(
+        ({ client }) =>
+          new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error('no PUBACK from gateway')), PUBLISH_TIMEOUT_MS);
+            client.publish(topic, payload, { qos: 1 }, (err) => {
+              clearTimeout(timer);
+              if (err) reject(err);
+              else resolve();
+            });
+          }),
+      ),
+    );
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length === results.length) throw new Error(`no gateway accepted the publish: ${(failed[0]?.reason as Error)?.message}`);
+  }
+
   private connect(url: string): GatewayLink {
     const name = `server-${this.config.SERVER_INSTANCE}`;
     const client = mqtt.connect(url, {
@@ -79,7 +124,7 @@ export class ReadingsConsumer implements OnApplicationBootstrap, OnModuleDestroy
       link.connected = true;
       delete link.lastError;
       this.logger.info({ url, sessionPresent: connack.sessionPresent }, 'connected to gateway');
-      client.subscribe({ [INTERNAL_READINGS_TOPIC]: { qos: 1 }, [STATUS_TOPIC_FILTER]: { qos: 1 } }, (err, granted) => {
+      client.subscribe({ [INTERNAL_READINGS_TOPIC]: { qos: 1 }, [STATUS_TOPIC_FILTER]: { qos: 1 }, [CMD_ACK_TOPIC_FILTER]: { qos: 1 } }, (err, granted) => {
         const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
         if (err || refused.length) this.logger.error({ url, err, refused }, 'gateway refused our subscriptions');
       });
@@ -110,6 +155,7 @@ export class ReadingsConsumer implements OnApplicationBootstrap, OnModuleDestroy
   private handle(url: string, topic: string, payload: Buffer): void {
     try {
       if (topic === INTERNAL_READINGS_TOPIC) this.handleReadings(url, payload);
+      else if (topic.endsWith('/cmd/ack')) this.handleCommandAck(url, topic, payload);
       else this.handleStatus(topic, payload);
     } catch (err) {
       this.stats.invalidPayloads++;
@@ -154,6 +200,26 @@ export class ReadingsConsumer implements OnApplicationBootstrap, OnModuleDestroy
     if (status.data === 'online') this.lastSeen.note(parsed.deviceId, new Date());
   }
 
+  private handleCommandAck(url: string, topic: string, payload: Buffer): void {
+    const parsed = parseDeviceTopic(topic);
+    if (!parsed || parsed.channel !== 'cmd/ack') return;
+    let ack: DeviceCommandAck;
+    try {
+      const result = deviceCommandAckSchema.safeParse(JSON.parse(payload.toString('utf8')));
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        throw new Error(`${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+      }
+      ack = result.data;
+    } catch (err) {
+      this.stats.invalidCmdAcks++;
+      this.logger.warn({ url, topic, detail: (err as Error).message, invalidCmdAcks: this.stats.invalidCmdAcks }, 'invalid cmd/ack payload');
+      return;
+    }
+    this.stats.cmdAcks++;
+    this.acks.next({ deviceId: parsed.deviceId, kind: parsed.kind, ack });
+  }
+
   private invalid(url: string, detail: string): void {
     this.stats.invalidPayloads++;
     this.logger.warn({ url, detail, invalidPayloads: this.stats.invalidPayloads }, `invalid payload on ${INTERNAL_READINGS_TOPIC}`);
@@ -164,6 +230,7 @@ export class ReadingsConsumer implements OnApplicationBootstrap, OnModuleDestroy
    * in beforeApplicationShutdown, the database closes in onApplicationShutdown.
    */
   async onModuleDestroy(): Promise<void> {
+    this.acks.complete();
     await Promise.all(
       this.links.map(({ client }) =>
         client.connected ? client.endAsync().catch(() => client.end(true)) : Promise.resolve(client.end(true)),
