@@ -8,3 +8,4 @@ export * from './live.js';
 export * from './api/rules.js';
 export * from './api/zones.js';
 export * from './api/history.js';
+export * from './api/kpi.js';
