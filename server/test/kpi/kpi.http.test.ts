@@ -40,8 +40,13 @@ describe('KPI cockpit and truck trail over HTTP (PGlite, real InfluxDB, manual c
 
   beforeAll(async () => {
     await influx('/query', { q: `CREATE DATABASE "${influxDb}"` });
-    server = await startApp({ ADMIN_PASSWORD, INFLUX_DB: influxDb }, { clock });
+    // The rules engine's offline detector would (rightly) find these silent devices offline once the
+    // manual clock moves on, racing the seeded alarms: switched off, and checked only hourly.
+    server = await startApp({ ADMIN_PASSWORD, INFLUX_DB: influxDb, OFFLINE_CHECK_MS: '3600000' }, { clock });
     const admin = await login(server.baseUrl, 'admin', ADMIN_PASSWORD);
+    for (const kind of ['bin', 'toilet', 'septic', 'streetlight', 'truck']) {
+      expect((await call(server.baseUrl, 'PUT', `/api/rules/${kind}`, { token: admin, body: { offlineEnabled: false } })).status).toBe(200);
+    }
     const devices: [string, string, string][] = [
       ['bin-a1', 'bin', 'A'],
       ['bin-a2', 'bin', 'A'],
@@ -65,6 +70,15 @@ describe('KPI cockpit and truck trail over HTTP (PGlite, real InfluxDB, manual c
       `INSERT INTO vehicles (id, name, skill, device_id, capacity_kg, shift_start, shift_end)
        VALUES ('truck-1', 'Truck 1', 'collection', 'truck-a', 8000, '00:00', '23:59'),
               ('tanker-1', 'Tanker 1', 'septic', 'tanker-x', 6000, '00:00', '23:59')`,
+    );
+    await db.query(`UPDATE vehicles SET contractor = 'c1' WHERE id = 'truck-1'`);
+    // Zone A belongs to contractor c1, zone B to c2 (jobs take their contractor from the zone).
+    await db.query(`INSERT INTO contractors (id, name) VALUES ('c1', 'Clean Co'), ('c2', 'Other Co')`);
+    const square = JSON.stringify({ type: 'Polygon', coordinates: [[[120, 30], [121, 30], [121, 31], [120, 31], [120, 30]]] });
+    await db.query(
+      `INSERT INTO zones (id, name, contractor, geometry, min_lon, min_lat, max_lon, max_lat)
+       VALUES ('A', 'Zone A', 'c1', $1::jsonb, 120, 30, 121, 31), ('B', 'Zone B', 'c2', $1::jsonb, 120, 30, 121, 31)`,
+      [square],
     );
     await db.query(
       `INSERT INTO crews (id, name, skill, members, capacity_jobs, shift_start, shift_end, base_lat, base_lon)
@@ -166,6 +180,18 @@ describe('KPI cockpit and truck trail over HTTP (PGlite, real InfluxDB, manual c
     // Integrity is judged at `to`: before the offline alarm opened every device was intact.
     const before = (await get<KpiReport>(`/api/kpi?${range(T0 - 2 * H, T0 - MIN)}&zone=A`)).body;
     expect(before.facilityIntegrity).toEqual({ numerator: 6, denominator: 6, rate: 1 });
+  });
+
+  it('a contractor filter counts its zones\' jobs, devices and lamps, and its vehicles', async () => {
+    const c1 = (await get<KpiReport>(`/api/kpi?${range()}&contractor=c1`)).body;
+    expect(c1.faultTimeliness).toEqual({ numerator: 3, denominator: 4, rate: 0.75 });
+    expect(c1.facilityIntegrity).toEqual({ numerator: 5, denominator: 6, rate: 5 / 6 });
+    expect(c1.lightingRate).toEqual({ numerator: 3, denominator: 6, rate: 0.5 });
+    expect(c1.trucks.map((t) => t.vehicleId)).toEqual(['truck-1']);
+    const c2 = (await get<KpiReport>(`/api/kpi?${range()}&contractor=c2`)).body;
+    expect(c2.faultTimeliness).toEqual({ numerator: 0, denominator: 1, rate: 0 });
+    expect(c2.facilityIntegrity).toEqual({ numerator: 2, denominator: 2, rate: 1 });
+    expect(c2.trucks).toEqual([]);
   });
 
   it('trend: per day bucket', async () => {
