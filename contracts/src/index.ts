@@ -9,3 +9,4 @@ export * from './api/rules.js';
 export * from './api/zones.js';
 export * from './api/history.js';
 export * from './api/kpi.js';
+export * from './api/commands.js';

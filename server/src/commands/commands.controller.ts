@@ -11,7 +11,7 @@ import {
   type DeviceCommandRecord,
   type ListCommandsQuery,
   type SendCommandRequest,
-} from './commands.schema.js';
+} from '@sanitation/contracts';
 import { CommandsService } from './commands.service.js';
 
 @ApiTags('commands')

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATABASE, type Database } from '../database/database.js';
-import type { CommandAction, CommandStatus, DeviceCommandRecord } from './commands.schema.js';
+import type { CommandAction, CommandStatus, DeviceCommandRecord } from '@sanitation/contracts';
 
 interface CommandRow {
   cmd_id: string;

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { deviceCommandSchema, deviceTopic, type DeviceCommand } from '@sanitation/contracts';
+import {
+  deviceCommandSchema,
+  deviceTopic,
+  STREETLIGHT_ONLY_ACTIONS,
+  type DeviceCommand,
+  type DeviceCommandList,
+  type DeviceCommandRecord,
+  type ListCommandsQuery,
+  type SendCommandRequest,
+} from '@sanitation/contracts';
 import type { Subscription } from 'rxjs';
 import { CLOCK, type Clock } from '../clock/clock.js';
 import { DevicesRepository } from '../devices/devices.repository.js';
@@ -9,13 +18,6 @@ import { LOGGER, type Logger } from '../logging/logger.js';
 import { TaskRegistry } from '../scheduler/task.registry.js';
 import { CommandsException, CommandsExceptionCode } from './commands.exception.js';
 import { CommandsRepository } from './commands.repository.js';
-import {
-  STREETLIGHT_ONLY_ACTIONS,
-  type DeviceCommandList,
-  type DeviceCommandRecord,
-  type ListCommandsQuery,
-  type SendCommandRequest,
-} from './commands.schema.js';
 
 export const COMMANDS_DEFAULTS = {
   /** Wall ms a device has to answer before its command shows 'timeout'. Wall, not server clock:

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JOB_SKILL, JOB_TYPES, type AssignmentCandidate, type AssignmentProposal, type AutoAssignSettings, type AutoAssignUpdate, type Job } from '@sanitation/contracts';
 import { CLOCK, type Clock } from '../clock/clock.js';
+import { SERVER_CONFIG, type ServerConfig } from '../config/server.config.js';
+import { utcOffsetMs } from '../rules/streetlight/local-clock.js';
 import { SerialQueue } from '../common/serial-queue.js';
 import { LOGGER, type Logger } from '../logging/logger.js';
 import { FleetLiveStore } from './fleet-live.store.js';
@@ -11,8 +13,8 @@ import { FleetException, FleetExceptionCode } from './fleet.exception.js';
 import { FleetRepository } from './fleet.repository.js';
 import { rankUnits, shouldReplaceProposal, type RankedCandidate, type RankingOptions } from './ranking.js';
 
-export const RANKING_OPTIONS: RankingOptions = {
-  utcOffsetMin: FLEET_DEFAULTS.UTC_OFFSET_MIN,
+/** Ranking settings; the UTC offset is filled in per call from the city's time zone (DST-safe). */
+export const RANKING_OPTIONS: Omit<RankingOptions, 'utcOffsetMin'> = {
   roadDetour: FLEET_DEFAULTS.ROAD_DETOUR,
   vehicleKmh: FLEET_DEFAULTS.VEHICLE_KMH,
   crewKmh: FLEET_DEFAULTS.CREW_KMH,
@@ -46,6 +48,7 @@ export class AssignmentService {
     private readonly live: FleetLiveStore,
     @Inject(FLEET_JOBS) private readonly jobs: FleetJobs,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ module: 'fleet-assignment' });
@@ -98,7 +101,10 @@ export class AssignmentService {
   }
 
   private rank(job: Job, active: ActiveJobCounts): RankedCandidate[] {
-    return rankUnits(job, this.units.unitsForRanking(active), this.clock.now(), RANKING_OPTIONS);
+    const now = this.clock.now();
+    // Shifts are HH:MM in the city's local time, the same zone the streetlight rules use.
+    const utcOffsetMin = utcOffsetMs({ timeZone: this.config.CITY_TIME_ZONE }, now) / 60_000;
+    return rankUnits(job, this.units.unitsForRanking(active), now, { ...RANKING_OPTIONS, utcOffsetMin });
   }
 
   private async propose(job: Job, active: ActiveJobCounts, auto: AutoAssignSettings): Promise<void> {

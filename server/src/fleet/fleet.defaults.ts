@@ -1,7 +1,7 @@
 /**
  * Fleet, proof-of-service and custody tuning, in one place (units in the comments). Not settings
- * from the environment: nothing here differs between deployments of one city yet. When the city's
- * time zone becomes a server setting, `UTC_OFFSET_MIN` should come from SERVER_CONFIG instead.
+ * from the environment: nothing here differs between deployments of one city yet. Shifts are read
+ * in the city's time zone (SERVER_CONFIG.CITY_TIME_ZONE).
  */
 export const FLEET_DEFAULTS = {
   GEOFENCE_M: 50, // metres: a stop this close to a bin/tank counts as a stop "at" it
@@ -10,7 +10,6 @@ export const FLEET_DEFAULTS = {
   BIN_EMPTY_PCT: 20, // percent: a bin at or below this after the stop (and lower than before) is emptied too
   PROOF_WINDOW_MS: 6 * 3_600_000, // ms (sim): a level drop this long after a stop is no longer attributed to it
   CUSTODY_WINDOW_MS: 3 * 3_600_000, // ms (sim): a tanker must reach a disposal site this soon after pumping
-  UTC_OFFSET_MIN: 480, // minutes east of UTC: shifts are HH:MM in the city's local time (UTC+8)
   ROAD_DETOUR: 1.3, // road distance / straight-line distance
   VEHICLE_KMH: 25, // km/h: average vehicle speed in town, for travel estimates
   CREW_KMH: 20, // km/h: average crew speed (van, e-bike)

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 
-/**
- * Wire shapes of the command API. They belong in @sanitation/contracts (src/api/commands.ts) once
- * the dashboard uses them; kept here for now so contracts' dist is not rebuilt mid-issue.
- */
+/** Wire shapes of the device command API (`/api/devices/:id/commands`). */
 export const COMMAND_ACTIONS = ['on', 'off', 'dim', 'ping'] as const;
 export type CommandAction = (typeof COMMAND_ACTIONS)[number];
 export const COMMAND_STATUSES = ['sent', 'acked', 'failed', 'timeout'] as const;
