@@ -10,7 +10,7 @@ import { FLEET_JOBS, SYSTEM, type FleetJobs } from './fleet-jobs.port.js';
 import { FleetUnitsService } from './fleet-units.service.js';
 import { FLEET_DEFAULTS } from './fleet.defaults.js';
 import type { VehicleRecord } from './fleet.repository.js';
-import { withinM } from './geo.js';
+import { withinM } from '../common/geo.js';
 import { firstDrop, levelAt, type DropOptions } from './level-proof.js';
 import { SepticTanksCache } from './septic-tanks.cache.js';
 import { ServiceJobsCache } from './service-jobs.cache.js';

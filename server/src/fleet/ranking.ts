@@ -1,6 +1,6 @@
 import type { AssignmentProposal, JobType, LatLon, Shift, Skill } from '@sanitation/contracts';
 import { JOB_SKILL } from '@sanitation/contracts';
-import { haversineM } from './geo.js';
+import { haversineM } from '../common/geo.js';
 import { inShift } from './shift.js';
 
 /** A vehicle or crew as the ranking sees it. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { LatLon } from '@sanitation/contracts';
 import { DevicesRepository } from '../devices/devices.repository.js';
 import { FLEET_DEFAULTS } from './fleet.defaults.js';
-import { withinM } from './geo.js';
+import { withinM } from '../common/geo.js';
 
 export interface TankLocation extends LatLon {
   id: string;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { OPEN_JOB_STATUSES, type Job, type JobType, type LatLon } from '@sanitation/contracts';
 import { FLEET_JOBS, type FleetJobs } from './fleet-jobs.port.js';
-import { withinM } from './geo.js';
+import { withinM } from '../common/geo.js';
 
 /** Job types whose proof comes from a truck's stop. */
 export const SERVICE_JOB_TYPES: JobType[] = ['collection', 'pumping'];

@@ -1,5 +1,5 @@
 import type { LatLon } from '@sanitation/contracts';
-import { haversineM } from './geo.js';
+import { haversineM } from '../common/geo.js';
 
 /** One GPS fix of a truck, from a reading. */
 export interface TruckFix extends LatLon {

@@ -4,10 +4,11 @@ import { HistoryController } from './history.controller.js';
 import { HistoryService } from './history.service.js';
 import { InfluxQueryClient } from './influx-query.client.js';
 
-/** GET /api/devices/:id/history from InfluxDB. */
+/** GET /api/devices/:id/history from InfluxDB; exports the InfluxQL client for other readers (KPIs). */
 @Module({
   imports: [DevicesModule],
   controllers: [HistoryController],
   providers: [InfluxQueryClient, HistoryService],
+  exports: [InfluxQueryClient],
 })
 export class HistoryModule {}

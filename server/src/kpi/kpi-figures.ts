@@ -1,5 +1,6 @@
 import type { KpiRatio, KpiTruck } from '@sanitation/contracts';
 import { LightingSchedule } from '../rules/streetlight/lighting-schedule.js';
+import { haversineM } from '../common/geo.js';
 
 /** Pure computations over InfluxDB rows: lighting rate and truck distance/utilisation. */
 
@@ -77,16 +78,6 @@ export interface TruckFix {
   ignition: unknown;
 }
 
-const EARTH_RADIUS_KM = 6371.0088;
-
-export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLon = (lon2 - lon1) * rad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
-}
-
 export interface TruckUnit {
   vehicleId: string;
   deviceId: string;
@@ -113,8 +104,9 @@ export function truckFigures(fixes: readonly TruckFix[], units: readonly TruckUn
     for (const f of list) {
       if (f.ignition === true && typeof f.speedKmh === 'number' && f.speedKmh > 0) moving++;
       if (typeof f.lat !== 'number' || typeof f.lon !== 'number') continue;
-      if (prev) km += haversineKm(prev.lat, prev.lon, f.lat, f.lon);
-      prev = { lat: f.lat, lon: f.lon };
+      const here = { lat: f.lat, lon: f.lon };
+      if (prev) km += haversineM(prev, here) / 1000;
+      prev = here;
     }
     return {
       vehicleId: u.vehicleId,

@@ -8,6 +8,7 @@ import { SERVER_CONFIG, type ServerConfig } from '../config/server.config.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { DeviceDirectory, type DeviceInfo } from '../devices/device-directory.js';
 import { DomainEvents } from '../events/domain-events.js';
+import { FleetUnitsService } from '../fleet/fleet-units.service.js';
 import { ReadingsBus } from '../ingest/readings.bus.js';
 import { LOGGER, type Logger } from '../logging/logger.js';
 import { RuleConfigService } from '../rule-config/rule-config.service.js';
@@ -22,7 +23,6 @@ import { OfflineMonitor } from './offline.monitor.js';
 import { evaluateSeptic } from './septic.evaluator.js';
 import { cabinetOptions, StreetlightEvaluator } from './streetlight.evaluator.js';
 import { countToiletVisits, evaluateToilet } from './toilet.evaluator.js';
-import { VehicleMap } from './vehicle-map.js';
 
 export interface RulesEngineStats {
   readings: number;
@@ -45,7 +45,6 @@ export class RulesEngine implements OnModuleInit, OnApplicationShutdown {
   readonly stats: RulesEngineStats = { readings: 0, duplicates: 0, stale: 0, unknownDevice: 0, errors: 0 };
   private readonly states = new Map<string, DeviceState>();
   private readonly logger: Logger;
-  private readonly vehicles: VehicleMap;
   private offline!: OfflineMonitor;
   private cabinets!: CabinetMonitor;
   private streetlights!: StreetlightEvaluator;
@@ -58,6 +57,7 @@ export class RulesEngine implements OnModuleInit, OnApplicationShutdown {
     private readonly directory: DeviceDirectory,
     private readonly rules: RuleConfigService,
     private readonly events: DomainEvents,
+    private readonly units: FleetUnitsService,
     private readonly tasks: TaskRegistry,
     private readonly moduleRef: ModuleRef,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -67,14 +67,12 @@ export class RulesEngine implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.logger = logger.child({ module: 'rules-engine' });
     this.tracker = new ConditionTracker(loggingSink(this.logger), this.logger);
-    this.vehicles = new VehicleMap(db);
   }
 
   async onModuleInit(): Promise<void> {
     this.tracker.useSink(this.resolveSink());
     await this.directory.ready();
     const open = await this.tracker.load(this.db);
-    await this.vehicles.refresh();
     const now = this.clock.now();
     const kindParams = <K extends DeviceKind>(kind: K): RuleParams<K> => this.rules.effective(kind).params;
     const light = kindParams('streetlight');
@@ -136,6 +134,13 @@ export class RulesEngine implements OnModuleInit, OnApplicationShutdown {
       const p = this.rules.effective(device.kind, device.zone, id).params;
       onForecastTick(device, state, this.tracker, levelRuleFor(device.kind, p), now);
     }
+  }
+
+  /** The truck's vehicle, from the fleet's registry; an unknown truck makes it reload (rate-limited) for next time. */
+  private vehicleOf(deviceId: string): string | null {
+    const vehicle = this.units.vehicleByDevice(deviceId);
+    if (!vehicle) void this.units.vehicleByDeviceFresh(deviceId).catch(() => undefined);
+    return vehicle?.vehicleId ?? null;
   }
 
   /** The per-reading path. Never throws: one bad reading costs only itself. */
@@ -201,7 +206,7 @@ export class RulesEngine implements OnModuleInit, OnApplicationShutdown {
       type: 'truck',
       position: {
         deviceId: device.deviceId,
-        vehicleId: this.vehicles.vehicleOf(device.deviceId),
+        vehicleId: this.vehicleOf(device.deviceId),
         lat,
         lon,
         speedKmh: num(r.values.speedKmh) ?? null,

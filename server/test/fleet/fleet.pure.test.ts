@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { haversineM } from '../../src/fleet/geo.js';
+import { haversineM } from '../../src/common/geo.js';
 import { addSample, firstDrop, levelAt, levelDropped, type LevelSample } from '../../src/fleet/level-proof.js';
 import { rankUnits, shouldReplaceProposal, travelEstimate, unavailableReason, type UnitForRanking } from '../../src/fleet/ranking.js';
 import { inShift, localMinuteOfDay } from '../../src/fleet/shift.js';

@@ -6,7 +6,7 @@ import { ManualClock } from '../../src/clock/clock.js';
 import { DATABASE, type Database } from '../../src/database/database.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { csvField } from '../../src/kpi/csv.js';
-import { haversineKm } from '../../src/kpi/kpi-figures.js';
+import { haversineM } from '../../src/common/geo.js';
 import { MIN, report, T0 } from '../alarms/dispatch.fixture.js';
 import { call, startApp, type RunningApp } from '../support/app.js';
 import { TEST_INFLUX_URL } from '../support/databases.js';
@@ -159,7 +159,7 @@ describe('KPI cockpit and truck trail over HTTP (PGlite, real InfluxDB, manual c
       { type: 'pumping', count: 1, avgMinutes: 60 },
       { type: 'restock', count: 1, avgMinutes: 120 },
     ]);
-    const km = 3 * haversineKm(30.25, 120.16, 30.26, 120.16);
+    const km = (3 * haversineM({ lat: 30.25, lon: 120.16 }, { lat: 30.26, lon: 120.16 })) / 1000;
     expect(r.trucks.find((t) => t.vehicleId === 'truck-1')).toMatchObject({ deviceId: 'truck-a', fixes: 4, movingFixes: 2, utilisation: 0.5 });
     expect(r.trucks.find((t) => t.vehicleId === 'truck-1')!.distanceKm).toBeCloseTo(km, 2);
     expect(r.trucks.find((t) => t.vehicleId === 'tanker-1')).toMatchObject({ fixes: 0, distanceKm: 0, utilisation: null });
