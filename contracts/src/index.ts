@@ -10,3 +10,4 @@ export * from './api/zones.js';
 export * from './api/history.js';
 export * from './api/kpi.js';
 export * from './api/commands.js';
+export * from './api/map.js';
