@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // emit, so the server project compiles with SWC.
 export default defineConfig({
   test: {
-    projects: ['contracts', 'gateway', 'server', 'firmware-sim', 'infra', 'bench'],
+    projects: ['contracts', 'gateway', 'server', 'firmware-sim', 'dashboard', 'infra', 'bench'],
   },
 });
