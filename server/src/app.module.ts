@@ -12,6 +12,7 @@ import { IngestModule } from './ingest/ingest.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { KpiModule } from './kpi/kpi.module.js';
 import { LiveModule } from './live/live.module.js';
+import { MapModule } from './map/map.module.js';
 import { RuleConfigModule } from './rule-config/rule-config.module.js';
 import { RulesEngineModule } from './rules-engine/rules-engine.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         HistoryModule,
         KpiModule,
         CommandsModule,
+        MapModule,
       ],
     };
   }

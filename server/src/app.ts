@@ -10,6 +10,7 @@ import type { Clock } from './clock/clock.js';
 import type { ServerConfig } from './config/server.config.js';
 import { openDatabase } from './database/database.factory.js';
 import { createLogger, PinoNestLogger, type Logger } from './logging/logger.js';
+import { serveDashboard } from './map/dashboard.static.js';
 
 export interface CreateServerAppOptions {
   /** Defaults to a pino logger at config.LOG_LEVEL on stdout. */
@@ -53,6 +54,7 @@ export async function createServerApp(config: ServerConfig, options: CreateServe
   }
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.setGlobalPrefix('api');
+  if (config.DASHBOARD_DIR) serveDashboard(app, config.DASHBOARD_DIR, logger);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

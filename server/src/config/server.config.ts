@@ -22,6 +22,8 @@ export const SERVER_DEFAULTS = {
   CABINET_CHECK_MS: 1000, // cabinet aggregation (releases held lamp faults) period, wall ms
   FORECAST_CHECK_MS: 5000, // fill forecasts between readings, wall ms
   CITY_TIME_ZONE: 'Asia/Shanghai', // IANA zone of the city: streetlight schedules (dimming hours) are local
+  MAPBOX_STYLE: 'mapbox://styles/mapbox/streets-v12', // dashboard map style when MAPBOX_TOKEN is set
+  DEFAULT_LOCALE: 'zh-CN', // dashboard language before the operator picks one: zh-CN | en
 } as const;
 
 export class ConfigException extends Error {
@@ -113,6 +115,15 @@ const serverEnvSchema = z.object({
         return false;
       }
     }, 'must be an IANA time zone, e.g. Asia/Shanghai'),
+  ),
+  // Dashboard: a Mapbox token switches the map to mapbox-gl; without one it draws the local base map.
+  MAPBOX_TOKEN: optionalString().transform((v) => v ?? null),
+  MAPBOX_STYLE: optionalString().transform((v) => v ?? SERVER_DEFAULTS.MAPBOX_STYLE),
+  // Built dashboard (dashboard/dist) served at `/`; unset = the server serves only the API.
+  DASHBOARD_DIR: optionalString(),
+  DEFAULT_LOCALE: z.preprocess(
+    (v) => (v === '' || v === undefined ? SERVER_DEFAULTS.DEFAULT_LOCALE : v),
+    z.enum(['zh-CN', 'en'], 'must be zh-CN or en'),
   ),
   CLOCK_START: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d+$/, 'must be epoch milliseconds').transform(Number).optional()),
   CLOCK_ANCHOR: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d+$/, 'must be epoch milliseconds').transform(Number).optional()),

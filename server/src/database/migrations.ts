@@ -2,6 +2,7 @@ import { ALARMS_MIGRATION } from '../alarms/alarms.migration.js';
 import { COMMANDS_MIGRATION } from '../commands/commands.migration.js';
 import { FLEET_MIGRATION } from '../fleet/fleet.migration.js';
 import { JOBS_MIGRATION } from '../jobs/jobs.migration.js';
+import { MAP_MIGRATION } from '../map/map.migration.js';
 import { RULE_CONFIG_MIGRATION } from '../rule-config/rule-config.migration.js';
 import { ZONES_MIGRATION } from '../zones/zones.migration.js';
 
@@ -67,4 +68,5 @@ export const MIGRATIONS: readonly Migration[] = [
   RULE_CONFIG_MIGRATION,
   FLEET_MIGRATION,
   COMMANDS_MIGRATION,
+  MAP_MIGRATION,
 ];
