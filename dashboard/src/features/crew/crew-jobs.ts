@@ -1,0 +1,81 @@
+import type { Crew, Job, JobStatus } from '@sanitation/contracts';
+
+/** What a crew member can tap next. */
+export type WorkStatus = 'en_route' | 'on_site' | 'done';
+
+/** The statuses a crew's list shows: assigned and in progress (done/cancelled jobs drop off). */
+export const CREW_VISIBLE_STATUSES: readonly JobStatus[] = ['assigned', 'en_route', 'on_site'];
+
+const WORK_ORDER: Record<JobStatus, number> = { open: 0, assigned: 1, en_route: 2, on_site: 3, done: 4, cancelled: 5 };
+const WORK_STATUSES: readonly WorkStatus[] = ['en_route', 'on_site', 'done'];
+
+/**
+ * The buttons to show, mirroring the server's rule (server/src/jobs/job-rules.ts): only an
+ * assigned job moves, forward only, and a step may be skipped (a crew forgot to tap "en route").
+ */
+export function allowedTransitions(status: JobStatus): WorkStatus[] {
+  if (status === 'open' || status === 'done' || status === 'cancelled') return [];
+  return WORK_STATUSES.filter((s) => WORK_ORDER[s] > WORK_ORDER[status]);
+}
+
+/** 0 = work under way (on site before en route), 1 = waiting to start. */
+function stage(status: JobStatus): number {
+  if (status === 'on_site') return 0;
+  if (status === 'en_route') return 1;
+  return 2;
+}
+
+/** In progress first, then most urgent (priority 1), then earliest due; ties by id for a stable list. */
+export function compareCrewJobs(a: Job, b: Job): number {
+  return (
+    stage(a.status) - stage(b.status) ||
+    a.priority - b.priority ||
+    Date.parse(a.dueAt) - Date.parse(b.dueAt) ||
+    (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0)
+  );
+}
+
+/** The crews this operator belongs to (GET /api/crews lists every crew with its members). */
+export function crewIdsOf(crews: readonly Crew[], username: string): Set<string> {
+  return new Set(crews.filter((c) => c.members.includes(username)).map((c) => c.crewId));
+}
+
+/**
+ * The crew's list from everything the job store holds: only jobs assigned to one of its crews
+ * (the socket sends a job once more when it stops being theirs, with its new assignee), and only
+ * the statuses a crew still works on.
+ */
+export function crewJobList(all: Iterable<Job>, crewIds: ReadonlySet<string>): Job[] {
+  const mine: Job[] = [];
+  for (const job of all) {
+    if (job.assignee?.unitType !== 'crew' || !crewIds.has(job.assignee.unitId)) continue;
+    if (!CREW_VISIBLE_STATUSES.includes(job.status)) continue;
+    mine.push(job);
+  }
+  return mine.sort(compareCrewJobs);
+}
+
+/** A `geo:` URI: phones open it in their map app, and it sends nothing to any host by itself. */
+export function geoUri(lat: number, lon: number, label?: string): string {
+  const ll = `${round6(lat)},${round6(lon)}`;
+  return label ? `geo:${ll}?q=${ll}(${encodeURIComponent(label)})` : `geo:${ll}`;
+}
+
+const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
+
+/** One reading value for display: numbers to at most 2 decimals, booleans and strings as they are. */
+export function formatReading(value: unknown): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Math.round(value * 100) / 100);
+  if (typeof value === 'boolean') return value ? '✓' : '✗';
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** The asset's readings as label/value rows, keys sorted, nested objects skipped beyond one line. */
+export function readingRows(values: Record<string, unknown> | null | undefined): { key: string; value: string }[] {
+  if (!values) return [];
+  return Object.keys(values)
+    .sort()
+    .map((key) => ({ key, value: formatReading(values[key]) }));
+}
