@@ -1,0 +1,63 @@
+import type { LngLatBoundsLike, Map as MaplibreMap, StyleSpecification } from 'maplibre-gl';
+
+/**
+ * The only place that knows which map library runs. With a Mapbox token the dashboard loads
+ * mapbox-gl and the configured Mapbox style; without one (the default, and every test) maplibre-gl
+ * with a style built locally from the city's base map — no request to any other host.
+ * Both share the API the dashboard uses, so the rest of the code sees one `MapInstance` type.
+ */
+export type MapInstance = MaplibreMap;
+export type { StyleSpecification };
+export type {
+  GeoJSONSource,
+  MapMouseEvent,
+  MapGeoJSONFeature,
+  ExpressionSpecification,
+  LayerSpecification,
+  SourceSpecification,
+} from 'maplibre-gl';
+
+export interface MapOptions {
+  container: HTMLElement;
+  /** Local style (maplibre); ignored when a Mapbox token is given. */
+  localStyle: StyleSpecification;
+  bounds?: LngLatBoundsLike;
+  center?: [number, number];
+  zoom?: number;
+  mapboxToken: string | null;
+  mapboxStyle: string;
+}
+
+export interface CreatedMap {
+  map: MapInstance;
+  library: 'maplibre' | 'mapbox';
+}
+
+export async function createMap(o: MapOptions): Promise<CreatedMap> {
+  const common = {
+    container: o.container,
+    center: o.center,
+    zoom: o.zoom,
+    bounds: o.bounds,
+    fitBoundsOptions: { padding: 16 },
+    attributionControl: false as const,
+    dragRotate: false,
+    pitchWithRotate: false,
+    // The wall screen redraws only when something changed; keep the canvas for pixel checks.
+    preserveDrawingBuffer: true,
+    fadeDuration: 0,
+  };
+  if (o.mapboxToken) {
+    const mapboxgl = (await import('mapbox-gl')).default;
+    mapboxgl.accessToken = o.mapboxToken;
+    const map = new mapboxgl.Map({ ...common, style: o.mapboxStyle } as never) as unknown as MapInstance;
+    return { map, library: 'mapbox' };
+  }
+  const maplibre = await import('maplibre-gl');
+  const map = new maplibre.Map({
+    ...common,
+    style: o.localStyle,
+    canvasContextAttributes: { antialias: false, preserveDrawingBuffer: true },
+  } as never);
+  return { map, library: 'maplibre' };
+}
