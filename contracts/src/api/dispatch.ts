@@ -188,8 +188,10 @@ export const registerVehicleSchema = z.object({
   capacityKg: z.number().positive(),
   shift: shiftSchema,
   contractor: z.string().min(1).max(64).optional(),
+  /** Operators (role crew) on this truck: they see and progress the vehicle's jobs in the crew view. */
+  members: z.array(z.string().min(1).max(64)).max(20).default([]),
 });
-export type RegisterVehicleRequest = z.infer<typeof registerVehicleSchema>;
+export type RegisterVehicleRequest = z.input<typeof registerVehicleSchema>;
 
 export interface UnitPosition extends LatLon {
   ts: string;
@@ -205,6 +207,7 @@ export interface Vehicle {
   capacityKg: number;
   shift: Shift;
   contractor: string | null;
+  members: string[];
   position: UnitPosition | null;
   loadKg: number | null;
   /** Open jobs assigned to it. */

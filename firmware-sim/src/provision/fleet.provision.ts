@@ -33,16 +33,21 @@ export function demoCrews(city: City): RegisterCrewRequest[] {
   ];
 }
 
+/** The crew account of the n-th truck (0-based) of the demo city. */
+export const truckCrewMember = (index: number): string => `driver-${index + 1}`;
+
 export function demoVehicles(city: City, shift: FleetProvisionOptions['truckShift']): RegisterVehicleRequest[] {
   return city.devices
     .filter((d) => d.kind === 'truck')
-    .map((d) => ({
+    .map((d, i) => ({
       id: d.id,
       name: d.name,
       skill: d.attributes['vehicleType'] === 'tanker' ? ('septic' as const) : ('collection' as const),
       deviceId: d.id,
       capacityKg: d.attributes.payloadKg ?? 5000,
       shift: shift(d.id),
+      // The truck's crew logs in as driver-<n> and sees the truck's jobs in the crew view.
+      members: [truckCrewMember(i)],
     }));
 }
 
@@ -73,7 +78,8 @@ export async function provisionUnits(city: City, opts: FleetProvisionOptions): P
   };
   const crews = demoCrews(city);
   if (opts.crewPassword) {
-    const accounts = crews.flatMap((c) => c.members ?? []).map((username) => ({ username, password: opts.crewPassword, role: 'crew' }));
+    const members = [...crews.flatMap((c) => c.members ?? []), ...demoVehicles(city, opts.truckShift).flatMap((v) => v.members ?? [])];
+    const accounts = members.map((username) => ({ username, password: opts.crewPassword, role: 'crew' }));
     await put('/api/auth/operators', accounts, 'operators');
   }
   await put('/api/disposal-sites', demoDisposalSites(city), 'disposalSites');

@@ -18,3 +18,10 @@ export const FLEET_MIGRATION: Migration = {
     CREATE INDEX custody_deadline_idx ON custody (deadline_at) WHERE disposed_at IS NULL AND breached_at IS NULL;
   `,
 };
+
+/** A truck's crew: operators who ride it see and progress the vehicle's jobs in the crew view. */
+export const VEHICLE_MEMBERS_MIGRATION: Migration = {
+  version: 11,
+  name: 'vehicle crew members',
+  sql: `ALTER TABLE vehicles ADD COLUMN members text[] NOT NULL DEFAULT '{}';`,
+};

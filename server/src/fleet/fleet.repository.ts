@@ -21,6 +21,8 @@ export interface VehicleRecord {
   capacityKg: number;
   shift: Shift;
   contractor: string | null;
+  /** Crew accounts riding this truck. */
+  members: string[];
 }
 
 /** A crew as stored, with its last reported position. */
@@ -37,6 +39,7 @@ interface VehicleRow {
   shift_start: string;
   shift_end: string;
   contractor: string | null;
+  members: string[] | null;
 }
 
 interface CrewRow {
@@ -55,7 +58,7 @@ interface CrewRow {
   pos_at: Date | string | null;
 }
 
-const VEHICLE_COLUMNS = 'id, name, skill, device_id, capacity_kg, shift_start, shift_end, contractor';
+const VEHICLE_COLUMNS = 'id, name, skill, device_id, capacity_kg, shift_start, shift_end, contractor, members';
 const CREW_COLUMNS = 'id, name, skill, members, capacity_jobs, shift_start, shift_end, base_lat, base_lon, contractor, pos_lat, pos_lon, pos_at';
 
 const iso = (v: Date | string): string => (v instanceof Date ? v : new Date(v)).toISOString();
@@ -69,6 +72,7 @@ function toVehicle(r: VehicleRow): VehicleRecord {
     capacityKg: Number(r.capacity_kg),
     shift: { start: r.shift_start, end: r.shift_end },
     contractor: r.contractor,
+    members: r.members ?? [],
   };
 }
 
@@ -94,9 +98,9 @@ export class FleetRepository {
   /** Null when the id or the GPS device is already taken. */
   async insertVehicle(v: RegisterVehicleRequest): Promise<VehicleRecord | null> {
     const rows = await this.db.query<VehicleRow>(
-      `INSERT INTO vehicles (id, name, skill, device_id, capacity_kg, shift_start, shift_end, contractor)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING ${VEHICLE_COLUMNS}`,
-      [v.id, v.name, v.skill, v.deviceId, v.capacityKg, v.shift.start, v.shift.end, v.contractor ?? null],
+      `INSERT INTO vehicles (id, name, skill, device_id, capacity_kg, shift_start, shift_end, contractor, members)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[]) ON CONFLICT DO NOTHING RETURNING ${VEHICLE_COLUMNS}`,
+      [v.id, v.name, v.skill, v.deviceId, v.capacityKg, v.shift.start, v.shift.end, v.contractor ?? null, v.members ?? []],
     );
     return rows[0] ? toVehicle(rows[0]) : null;
   }

@@ -237,7 +237,12 @@ export class JobsRepository {
     if (filter.priority !== undefined) where.add((n) => `priority = ${n}::smallint`, filter.priority);
     if (filter.overdue !== undefined) where.add((n) => `(${n}::text = ANY(flags)) = ${filter.overdue ? 'true' : 'false'}`, FLAG_OVERDUE);
     if (crewMember !== undefined) {
-      where.add((n) => `unit_type = 'crew' AND unit_id IN (SELECT id FROM crews WHERE ${n}::text = ANY(members))`, crewMember);
+      // Their crews' jobs, and the jobs of the trucks they ride.
+      where.add(
+        (n) => `((unit_type = 'crew' AND unit_id IN (SELECT id FROM crews WHERE ${n}::text = ANY(members)))
+          OR (unit_type = 'vehicle' AND unit_id IN (SELECT id FROM vehicles WHERE ${n}::text = ANY(members))))`,
+        crewMember,
+      );
     }
     const { rows, total } = await where.page<JobRow>(
       this.db,
@@ -249,10 +254,11 @@ export class JobsRepository {
     return { items: rows.map(toJob), total };
   }
 
-  /** Is this operator a member of the crew the job is assigned to? */
+  /** Is this operator a member of the crew (or truck crew) the job is assigned to? */
   async isCrewMemberOf(job: Job, username: string): Promise<boolean> {
-    if (job.assignee?.unitType !== 'crew') return false;
-    const rows = await this.db.query('SELECT 1 FROM crews WHERE id = $1 AND $2::text = ANY(members)', [job.assignee.unitId, username]);
+    if (!job.assignee) return false;
+    const table = job.assignee.unitType === 'crew' ? 'crews' : 'vehicles';
+    const rows = await this.db.query(`SELECT 1 FROM ${table} WHERE id = $1 AND $2::text = ANY(members)`, [job.assignee.unitId, username]);
     return rows.length > 0;
   }
 

@@ -51,7 +51,7 @@ export class LiveClient {
     return this.crewUnitsValue !== null;
   }
 
-  /** Crew ids whose jobs this crew operator sees (refreshed at each subscribe). */
+  /** Units (`crew:<id>`, `vehicle:<id>`) whose jobs this crew operator sees (refreshed at each subscribe). */
   setCrewUnits(units: ReadonlySet<string>): void {
     if (this.isCrew) this.crewUnitsValue = units;
   }
@@ -84,7 +84,7 @@ export class LiveClient {
       this.sink.job(job);
       return;
     }
-    const theirs = job.assignee?.unitType === 'crew' && crew.has(job.assignee.unitId);
+    const theirs = job.assignee !== null && crew.has(`${job.assignee.unitType}:${job.assignee.unitId}`);
     if (theirs) this.crewJobs.add(job.jobId);
     else if (!this.crewJobs.delete(job.jobId)) return;
     this.sink.job(job);

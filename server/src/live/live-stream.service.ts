@@ -160,7 +160,7 @@ export class LiveStreamService implements OnApplicationBootstrap, BeforeApplicat
       setImmediate(() => socket.disconnect(true));
       return { ok: false, error: 'token expired: log in again and reconnect' };
     }
-    if (client.isCrew) client.setCrewUnits(await this.crews.crewsOf(client.operator.username));
+    if (client.isCrew) client.setCrewUnits(await this.crews.unitsOf(client.operator.username));
     if (!this.clients.has(socket.id)) return { ok: false, error: 'disconnected' };
     const subscription: LiveSubscription = client.subscribe(parsed.data);
     this.index.set(client, { bbox: subscription.bbox, zones: subscription.zones });

@@ -98,7 +98,7 @@ describe('fleet over HTTP and real MQTT (PGlite)', () => {
 
     const created = await api('POST', '/api/vehicles', good);
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ vehicleId: 'reg-1', name: 'Reg 1', skill: 'collection', deviceId: 'gps-reg', capacityKg: 4000, shift: DAY_SHIFT, contractor: null, position: null, loadKg: null, activeJobs: 0 });
+    expect(created.body).toEqual({ vehicleId: 'reg-1', name: 'Reg 1', skill: 'collection', deviceId: 'gps-reg', capacityKg: 4000, shift: DAY_SHIFT, contractor: null, members: [], position: null, loadKg: null, activeJobs: 0 });
     expect((await api('POST', '/api/vehicles', good)).status).toBe(409);
     expect((await api('POST', '/api/vehicles', { ...good, id: 'reg-2' })).body).toMatchObject({ code: 'DEVICE_IN_USE' });
     expect((await api('GET', '/api/vehicles/reg-1')).body.vehicleId).toBe('reg-1');
@@ -163,6 +163,28 @@ describe('fleet over HTTP and real MQTT (PGlite)', () => {
     const assigned = await eventually(async () => (await job(opened.jobId)).assignee, 'auto-assignment');
     expect(assigned).toEqual({ unitType: 'vehicle', unitId: 'near' });
     expect((await api('GET', '/api/vehicles/near')).body.activeJobs).toBe(1);
+  });
+
+  it("a truck's crew sees and progresses the truck's jobs, and no one else's", async () => {
+    const binAt = north(7_000);
+    await device('bin-crewed', 'bin', binAt);
+    await vehicle('crewed', 'collection', { members: ['driver-x'] });
+    const bad = await api('POST', '/api/vehicles', { id: 'bad-members', name: 'x', skill: 'collection', deviceId: 'gps-crewed', capacityKg: 1, shift: DAY_SHIFT, members: [''] });
+    expect(bad.body.issues[0].path).toBe('members.0');
+    expect((await api('GET', '/api/vehicles/crewed')).body.members).toEqual(['driver-x']);
+    const opened = await raise('bin-crewed', 'bin', binAt);
+    const other = await raise('bin-p', 'bin', north(5_000));
+    expect((await api('POST', `/api/jobs/${opened.jobId}/assign`, { unitType: 'vehicle', unitId: 'crewed' })).status).toBe(200);
+
+    const driver = await login('driver-x', 'crew-pass-12', 'crew');
+    const seen = await api<{ items: Job[] }>('GET', '/api/jobs', undefined, driver);
+    expect(seen.body.items.map((j) => j.jobId)).toEqual([opened.jobId]);
+    expect((await api('GET', `/api/jobs/${other.jobId}`, undefined, driver)).status).toBe(404);
+    const moved = await api<Job>('POST', `/api/jobs/${opened.jobId}/transition`, { status: 'en_route' }, driver);
+    expect(moved.body.status).toBe('en_route');
+    const stranger = await login('driver-y', 'crew-pass-13', 'crew');
+    expect((await api('GET', '/api/jobs', undefined, stranger)).body.items).toEqual([]);
+    expect((await api('POST', `/api/jobs/${opened.jobId}/transition`, { status: 'on_site' }, stranger)).status).toBe(404);
   });
 
   it('closes a collection job on its own when the truck stops at the bin and the fill then drops; a stop without a drop does not', async () => {

@@ -54,14 +54,16 @@ describe('LiveClient batching (time passed in)', () => {
 
   it('a crew sees its own jobs only', () => {
     const { s, sent } = sink();
-    const client = new LiveClient('c', { username: 'li', role: 'crew' }, s, { ...LIVE_DEFAULTS }, new Set(['crew-1']));
+    const client = new LiveClient('c', { username: 'li', role: 'crew' }, s, { ...LIVE_DEFAULTS }, new Set(['crew:crew-1', 'vehicle:truck-7']));
     client.subscribe({ zones: ['A'] });
     client.offerAlarm({} as never);
     expect(client.offerDevice(deviceState())).toBe(false);
     client.offerJob(job({ jobId: 'j1' }));
     client.offerJob(job({ jobId: 'j2', assignee: { unitType: 'crew', unitId: 'crew-1' } }));
     client.offerJob(job({ jobId: 'j3', assignee: { unitType: 'vehicle', unitId: 'crew-1' } }));
-    expect(sent.jobs).toEqual(['j2']);
+    client.offerJob(job({ jobId: 'j4', assignee: { unitType: 'vehicle', unitId: 'truck-7' } }));
+    client.offerJob(job({ jobId: 'j5', assignee: { unitType: 'crew', unitId: 'truck-7' } }));
+    expect(sent.jobs).toEqual(['j2', 'j4']);
     expect(sent.alarms).toBe(0);
   });
 });
