@@ -1,4 +1,98 @@
-/** Placeholder until the alarm feed lands. */
-export function AlarmFeed(_props: { canDispatch: boolean }) {
-  return <div data-testid="alarm-feed" />;
+import type { Alarm } from '@sanitation/contracts';
+import { createPortal } from 'preact/compat';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useT } from '../../i18n/i18n';
+import { live } from '../../live/live-connection';
+import { alarms } from '../../state/dispatch.stores';
+import { select } from '../../state/selection';
+import { useStore } from '../../state/store';
+import { errorText, useNow } from '../jobs/panel-hooks';
+import { beep } from './alarm-cue';
+import { criticalUnacknowledged, newCritical, visibleAlarms } from './alarm-feed.logic';
+import { AlarmRow } from './alarm-row';
+import { loadAlarms } from './alarms.api';
+import './alarms.css';
+
+const selectAlarm = (a: Alarm) => select({ id: a.deviceId, kind: a.deviceKind, lat: a.lat, lon: a.lon });
+
+/**
+ * Blinking banner over the whole screen for unacknowledged critical alarms (fire, gas). Rendered
+ * into <body> so it shows even while the alarm tab is hidden behind the job tab.
+ */
+function CriticalBanner({ items }: { items: Alarm[] }) {
+  const t = useT('alarms');
+  if (items.length === 0 || typeof document === 'undefined') return null;
+  return createPortal(
+    <div class="alarm-critical-banner" role="alert" data-testid="alarm-critical-banner">
+      <strong>{t('critical', { count: items.length })}</strong>
+      {items.slice(0, 5).map((a) => (
+        <button key={a.alarmId} type="button" data-alarm-id={a.alarmId} onClick={() => selectAlarm(a)}>
+          {t(`cause.${a.cause}`, { defaultValue: a.cause })} · {a.deviceId}
+        </button>
+      ))}
+      {items.length > 5 && <span>+{items.length - 5}</span>}
+    </div>,
+    document.body,
+  );
+}
+
+/** Alarms from REST + the live stream: unresolved, most severe and newest first, with ack/resolve. */
+export function AlarmFeed({ canDispatch }: { canDispatch: boolean }) {
+  const t = useT('alarms');
+  const tc = useT('common');
+  const all = useStore(alarms);
+  const now = useNow();
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const seen = useRef<Set<string>>(new Set());
+
+  useEffect(() => {
+    let ctl = new AbortController();
+    const reload = () => {
+      ctl.abort();
+      ctl = new AbortController();
+      const signal = ctl.signal;
+      loadAlarms({}, signal)
+        .then(() => setError(null))
+        .catch((err: unknown) => {
+          if (!signal.aborted) setError(errorText(err));
+        })
+        .finally(() => {
+          if (!signal.aborted) setLoading(false);
+        });
+    };
+    reload();
+    const off = live.on('resynced', reload);
+    return () => {
+      off();
+      ctl.abort();
+    };
+  }, []);
+
+  const rows = useMemo(() => visibleAlarms(all.values(), now), [all, now]);
+  const critical = useMemo(() => criticalUnacknowledged(all.values()), [all]);
+
+  useEffect(() => {
+    const { fresh, seen: next } = newCritical(critical, seen.current);
+    seen.current = next;
+    if (fresh.length > 0) beep();
+  }, [critical]);
+
+  return (
+    <div class="alarm-feed" data-testid="alarm-feed">
+      <CriticalBanner items={critical} />
+      <div class="alarm-summary">{loading ? tc('loading') : t('count', { count: rows.filter((a) => a.status !== 'resolved').length })}</div>
+      {error && (
+        <div class="panel-error" role="alert" data-testid="alarm-error">
+          {error}
+        </div>
+      )}
+      <ul class="alarm-list">
+        {rows.map((a) => (
+          <AlarmRow key={a.alarmId} alarm={a} now={now} canDispatch={canDispatch} onSelect={() => selectAlarm(a)} />
+        ))}
+      </ul>
+      {!loading && rows.length === 0 && <div class="empty">{t('empty')}</div>}
+    </div>
+  );
 }
