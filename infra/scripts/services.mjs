@@ -13,6 +13,8 @@ const PACKAGES = {
   influxd: 'influxdb',
   mosquitto_pub: 'mosquitto-clients',
   pg_ctl: 'postgresql',
+  chromium: 'chromium', // the dashboard's browser tests and bench (driven by playwright-core)
+  'cjk-font': 'fonts-wqy-microhei', // Chinese text in the dashboard's screenshots (small font)
 };
 
 function log(msg) {
@@ -36,6 +38,7 @@ export function postgresBinDir() {
 
 function haveCommand(cmd) {
   if (cmd === 'pg_ctl') return postgresBinDir() !== null;
+  if (cmd === 'cjk-font') return spawnSync('sh', ['-c', 'fc-list :lang=zh | grep -q .']).status === 0;
   return which(cmd) !== null;
 }
 

@@ -24,7 +24,7 @@ process.on('SIGINT', () => {
 
 try {
   ensureNodeModules();
-  ensureCommands(['influxd', 'pg_ctl', 'mosquitto_pub']);
+  ensureCommands(['influxd', 'pg_ctl', 'mosquitto_pub', 'chromium', 'cjk-font']);
   build({ typecheck: true });
   wipe(scratch);
   mkdirSync(scratch, { recursive: true });
