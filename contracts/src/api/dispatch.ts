@@ -297,10 +297,16 @@ export const assignJobSchema = z.object({
   unitType: z.enum(['vehicle', 'crew']).optional(),
   unitId: unitId.optional(),
 });
+/** An uploaded job photo is referenced by its server path (`/api/jobs/:id/photos/:photoId`); external photos by absolute URL. */
+const API_PATH = /^\/api\/[A-Za-z0-9._~\-/]+$/;
 export const transitionJobSchema = z.object({
   status: z.enum(['en_route', 'on_site', 'done']),
   note: z.string().max(2000).optional(),
-  photoUrl: z.string().url().max(2000).optional(),
+  photoUrl: z
+    .string()
+    .max(2000)
+    .refine((v) => API_PATH.test(v) || z.url().safeParse(v).success, 'must be an absolute URL or a path starting with /api/')
+    .optional(),
 });
 export const cancelJobSchema = z.object({ note: z.string().min(1, 'say why').max(2000) });
 
