@@ -145,6 +145,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ADMIN_PASSWORD: adminPassword,
     INTERNAL_TOKEN: internalToken,
     GATEWAY_MQTT_URLS: `mqtt://127.0.0.1:${mqttPort}`,
+    // The built dashboard, served on the API's port as `npm start` does (browser tests open it).
+    DASHBOARD_DIR: join(ROOT, 'dashboard', 'dist'),
     ...(clock ? { CLOCK_START: String(clock.start), CLOCK_ANCHOR: String(clock.anchor), CLOCK_SPEED: String(clock.speed) } : {}),
   };
   let server: ChildProcess | undefined = spawnNode('server', 'server/dist/main.js', serverEnv);
