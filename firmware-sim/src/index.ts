@@ -4,7 +4,7 @@ export type { Simulation, SimStats, DeviceStats, DeviceHandle } from './simulati
 export { SIM_DEFAULTS, simulationOptionsSchema } from './simulation.options.js';
 export type { SimulationOptions, ResolvedSimulationOptions } from './simulation.options.js';
 export { generateCity, HANGZHOU, DISPOSAL_RADIUS_M } from './city/city.generator.js';
-export { cityToGeoJson, cityToDeviceImport } from './city/city-geojson.exporter.js';
+export { cityToGeoJson, cityToDeviceImport, cityToBasemap } from './city/city-geojson.exporter.js';
 export type { City, DeviceSpec, Zone, Cabinet, Site, StreetNode, StreetEdge, CityOptions } from './city/city.types.js';
 export { FAULT_TYPES, FAULT_TARGET_KINDS, FAST_FILL_DEFAULT_PCT_H, parseFaultList, parseDuration } from './faults/fault.types.js';
 export type { FaultSpec, FaultType } from './faults/fault.types.js';

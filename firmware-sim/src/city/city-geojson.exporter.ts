@@ -1,4 +1,4 @@
-import type { DeviceImportRequest } from '@sanitation/contracts';
+import type { Basemap, BasemapFeature, DeviceImportRequest } from '@sanitation/contracts';
 import { round6 } from '../shared/geo.js';
 import type { City } from './city.types.js';
 
@@ -17,8 +17,11 @@ export interface CityFeatureCollection {
   features: CityFeature[];
 }
 
-/** The whole city as one GeoJSON FeatureCollection; `properties.layer` tells the dashboard what to draw. */
-export function cityToGeoJson(city: City): CityFeatureCollection {
+/**
+ * The whole city as one GeoJSON FeatureCollection; `properties.layer` tells the dashboard what to
+ * draw. `devices: false` leaves the devices out (the base map: the server knows them already).
+ */
+export function cityToGeoJson(city: City, { devices = true }: { devices?: boolean } = {}): CityFeatureCollection {
   const features: CityFeature[] = [];
   for (const zone of city.zones) {
     features.push({ type: 'Feature', geometry: { type: 'Polygon', coordinates: [zone.ring] }, properties: { layer: 'zone', id: zone.id, name: zone.name, zoneType: zone.type } });
@@ -39,7 +42,7 @@ export function cityToGeoJson(city: City): CityFeatureCollection {
   for (const cab of city.cabinets) {
     features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [cab.lon, cab.lat] }, properties: { layer: 'cabinet', id: cab.id, zone: cab.zone, lamps: cab.lampIds.length } });
   }
-  for (const d of city.devices) {
+  for (const d of devices ? city.devices : []) {
     features.push({
       type: 'Feature',
       geometry: { type: 'Point', coordinates: [d.lon, d.lat] },
@@ -52,6 +55,27 @@ export function cityToGeoJson(city: City): CityFeatureCollection {
     properties: { name: city.name, seed: city.seed, center: [city.center.lon, city.center.lat], bbox: [b.minLon, b.minLat, b.maxLon, b.maxLat] },
     features,
   };
+}
+
+const isScalar = (v: unknown): v is string | number | boolean | null => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/**
+ * Body for `PUT /api/map/basemap` (contracts `basemapSchema`): streets, zones, depots, transfer
+ * station, disposal sites and cabinets, no devices. Feature properties are flat scalars, as the
+ * schema requires.
+ */
+export function cityToBasemap(city: City): Basemap {
+  const geo = cityToGeoJson(city, { devices: false });
+  const features: BasemapFeature[] = [];
+  for (const f of geo.features) {
+    const { layer, id, ...rest } = f.properties;
+    if (layer === 'device') continue;
+    const properties: BasemapFeature['properties'] = { layer, id: String(id) };
+    for (const [key, value] of Object.entries(rest)) if (isScalar(value)) properties[key] = value;
+    features.push({ type: 'Feature', geometry: f.geometry, properties });
+  }
+  const { name, center, bbox } = geo.properties;
+  return { type: 'FeatureCollection', properties: { name, center, bbox }, features };
 }
 
 /** Body for `POST /api/devices/import` (contracts `deviceImportSchema`). */

@@ -1,4 +1,4 @@
-import type { Device, DeviceImportRequest, DeviceImportResponse, LoginResponse } from '@sanitation/contracts';
+import type { Basemap, Device, DeviceImportRequest, DeviceImportResponse, LoginResponse } from '@sanitation/contracts';
 import { SimError, SimErrorCode } from '../shared/sim.exception.js';
 
 /** Thin HTTP client for the server API the simulator needs (Node's fetch, bearer token). */
@@ -23,6 +23,17 @@ export class ProvisionClient {
 
   rotateSecret(deviceId: string): Promise<{ deviceId: string; secret: string }> {
     return this.request('POST', `/api/devices/${encodeURIComponent(deviceId)}/secret`, undefined);
+  }
+
+  /** Replaces the dashboard's base map: `stored`, or `unsupported` on a server without the route (404/405). */
+  async putBasemap(body: Basemap): Promise<'stored' | 'unsupported'> {
+    try {
+      await this.request('PUT', '/api/map/basemap', body);
+      return 'stored';
+    } catch (err) {
+      if (err instanceof SimError && /HTTP 40[45]\b/.test(err.message)) return 'unsupported';
+      throw err;
+    }
   }
 
   /**
@@ -74,6 +85,7 @@ export class ProvisionClient {
     }
     const text = await res.text();
     if (!res.ok) throw new SimError(SimErrorCode.ProvisioningFailed, `${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
+    if (res.status === 204) return undefined as T; // no content (e.g. PUT /api/map/basemap)
     try {
       return JSON.parse(text) as T;
     } catch {

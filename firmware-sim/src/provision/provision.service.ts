@@ -1,5 +1,5 @@
 import type { City } from '../city/city.types.js';
-import { cityToDeviceImport } from '../city/city-geojson.exporter.js';
+import { cityToBasemap, cityToDeviceImport } from '../city/city-geojson.exporter.js';
 import { SimError, SimErrorCode } from '../shared/sim.exception.js';
 import { loadCredentials, saveCredentials, type CredentialsFile } from './credentials.store.js';
 import { ProvisionClient } from './provision.client.js';
@@ -34,6 +34,11 @@ export async function provisionFleet(city: City, opts: ProvisionOptions): Promis
   if (stored && stored.server !== opts.serverUrl) log(`credentials file was for ${stored.server}; provisioning afresh for ${opts.serverUrl}`);
   const client = new ProvisionClient(opts.serverUrl);
   await client.login(opts.adminUser, opts.adminPassword);
+
+  // The dashboard draws the city from this (no map tiles from outside); replaced on every run.
+  const basemap = cityToBasemap(city);
+  if ((await client.putBasemap(basemap)) === 'stored') log(`base map uploaded (${basemap.features.length} features)`);
+  else log('the server has no PUT /api/map/basemap: the dashboard map will show no streets or zones');
 
   const onServer = await client.listDeviceIds();
   const ids = city.devices.map((d) => d.id);

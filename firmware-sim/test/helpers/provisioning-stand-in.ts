@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { createOperatorSchema, deviceImportSchema, loginSchema, registerCrewSchema, registerDisposalSiteSchema, registerVehicleSchema } from '@sanitation/contracts';
+import { basemapSchema, createOperatorSchema, deviceImportSchema, loginSchema, registerCrewSchema, registerDisposalSiteSchema, registerVehicleSchema } from '@sanitation/contracts';
 
 const UNIT_ROUTES = {
   '/api/vehicles': registerVehicleSchema,
@@ -18,6 +18,8 @@ export class ProvisioningStandIn {
   readonly calls: string[] = [];
   /** Units registered per route (vehicles, crews, disposal sites, operators), by id/username. */
   readonly units = new Map<string, Map<string, unknown>>();
+  /** The last base map PUT (validated with the contracts schema). */
+  basemap: unknown = null;
   /** Answer 404 on the unit routes, as a server from before dispatch did. */
   unitsUnsupported = false;
   private server: Server | null = null;
@@ -57,6 +59,13 @@ export class ProvisioningStandIn {
             created.push({ deviceId: id, secret });
           });
           return send(200, { created, errors });
+        }
+        if (req.method === 'PUT' && path.pathname === '/api/map/basemap') {
+          const parsed = basemapSchema.safeParse(body);
+          if (!parsed.success) return send(400, { message: `${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}` });
+          this.basemap = parsed.data;
+          res.writeHead(204);
+          return res.end();
         }
         const unitSchema = UNIT_ROUTES[path.pathname as keyof typeof UNIT_ROUTES];
         if (req.method === 'POST' && unitSchema && !this.unitsUnsupported) {
