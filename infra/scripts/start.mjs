@@ -149,6 +149,8 @@ try {
     CLOCK_START: String(clock.start),
     CLOCK_ANCHOR: String(clock.anchor),
     CLOCK_SPEED: String(clock.speed),
+    // The built ops dashboard (vite build, part of `build()` above), served by the server at `/`.
+    DASHBOARD_DIR: join(ROOT, 'dashboard', 'dist'),
   });
   await waitForHttp(`${serverUrl}/api/health`, 60_000);
 
@@ -184,7 +186,7 @@ try {
     [
       '',
       '  Sanitation ops is running',
-      `  API + dashboard : ${serverUrl}   (OpenAPI: ${serverUrl}/api/docs)`,
+      `  Open            : ${serverUrl}   (the ops dashboard; API under /api, OpenAPI: ${serverUrl}/api/docs)`,
       `  Login           : admin / ${adminPassword}`,
       `  Crew logins     : lighting-1, toilet-1 / ${crewPassword}`,
       `  MQTT            : mqtt://127.0.0.1:${settings.mqttPort}   ws://127.0.0.1:${settings.mqttWsPort}`,
