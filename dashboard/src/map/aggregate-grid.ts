@@ -138,7 +138,10 @@ export const BAND_SIZES = [0.04, 0.02, 0.01, 0.005, 0.0025, 0.00125] as const;
 export class AggregateGrid {
   readonly bands: GridBand[];
 
-  constructor(centerLat: number, sizes: readonly number[] = BAND_SIZES) {
+  constructor(
+    readonly centerLat: number,
+    sizes: readonly number[] = BAND_SIZES,
+  ) {
     const latScale = Math.cos((centerLat * Math.PI) / 180);
     this.bands = sizes.map((s) => new GridBand(s, latScale));
   }

@@ -1,0 +1,404 @@
+import type { AssetState, Basemap, DeviceStateEvent, MapSnapshot, TruckPositionEvent, VehicleTrail } from '@sanitation/contracts';
+import { ApiError, api } from '../api/http';
+import { uiConfig } from '../app/ui-config';
+import { FrameBatcher } from '../live/frame-batcher';
+import { live } from '../live/live-connection';
+import { selection, select, type Selection } from '../state/selection';
+import { trail, type TrailRequest } from '../state/trail';
+import { AggregateGrid } from './aggregate-grid';
+import { CLICKABLE, SRC, addAssetLayers, assetFeatures, trailFeatures, truckFeatures } from './asset-layers';
+import { classifyAsset } from './asset-state';
+import { AssetStore } from './asset-store';
+import { addIcons } from './icons';
+import { createMap, type GeoJSONSource, type MapInstance } from './map-adapter';
+import { localStyle } from './map-style';
+import { TruckMotion } from './truck-motion';
+import { assetsInBbox, containsBbox, inBbox, padBbox, type Bbox } from './viewport';
+
+/** Individual assets are drawn from this zoom on, or earlier when the padded view holds at most DETAIL_MAX. */
+const DETAIL_ZOOM = 14.5;
+const DETAIL_MAX = 4000;
+/** The cell collection is pushed to the GPU source at most this often while updates stream. */
+const CELL_PUSH_MS = 120;
+const DETAIL_PUSH_MS = 50;
+const FLY_ZOOM = 17;
+
+export interface OpsMapStats {
+  library: 'maplibre' | 'mapbox';
+  assets: number;
+  mode: 'cells' | 'detail';
+  band: number;
+  cells: number;
+  detail: number;
+  trucks: number;
+  /** Device events received from the live stream, and how many of them a drawn frame already shows. */
+  received: number;
+  drawn: number;
+  pushes: number;
+}
+
+declare global {
+  interface Window {
+    __opsMap?: { project(lon: number, lat: number): [number, number]; isIdle(): boolean; stats(): OpsMapStats };
+  }
+}
+
+/**
+ * Runs the ops map: loads the base map and the asset snapshot, keeps every asset's state in the
+ * typed-array store, draws the aggregate cells at city zoom and individual assets when zoomed in,
+ * applies live updates once per animation frame, and keeps the live subscription to the view.
+ */
+export class MapController {
+  private map: MapInstance | null = null;
+  private library: 'maplibre' | 'mapbox' = 'maplibre';
+  private store = new AssetStore(4096);
+  private grid = new AggregateGrid(31);
+  private readonly motion = new TruckMotion(1000);
+  private readonly truckOffline = new Set<string>();
+  private readonly cleanups: (() => void)[] = [];
+  private readonly batcher = new FrameBatcher<DeviceStateEvent>((events) => this.apply(events));
+  private mode: 'cells' | 'detail' = 'cells';
+  private band = 0;
+  private detailBox: Bbox | null = null;
+  private detailIdx: number[] = [];
+  private cellsDirty = true;
+  private detailDirty = false;
+  private pushTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastPush = 0;
+  private truckFrame = 0;
+  private trailData: VehicleTrail | null = null;
+  private trailKey = '';
+  private clickedId: string | null = null;
+  private missedLive = false;
+  private destroyed = false;
+  // update-visible accounting (debug hook)
+  private received = 0;
+  private drawn = 0;
+  private pushes = 0;
+  private pending: { source: string; seq: number; content: boolean }[] = [];
+
+  constructor(private readonly container: HTMLElement) {}
+
+  async start(): Promise<void> {
+    const config = uiConfig();
+    const [basemap, snapshot] = await Promise.all([loadBasemap(), api.get<MapSnapshot>('/map/snapshot')]);
+    if (this.destroyed) return;
+    const bounds = basemap?.properties.bbox ?? boundsOf(snapshot.devices);
+    const centerLat = basemap?.properties.center[1] ?? (bounds ? (bounds[1] + bounds[3]) / 2 : 0);
+    this.grid = new AggregateGrid(centerLat);
+    const created = await createMap({
+      container: this.container,
+      localStyle: localStyle(basemap),
+      bounds: bounds ? [bounds[0], bounds[1], bounds[2], bounds[3]] : undefined,
+      center: bounds ? undefined : [0, 0],
+      zoom: bounds ? undefined : 2,
+      mapboxToken: config.mapboxToken,
+      mapboxStyle: config.mapboxStyle,
+    });
+    this.library = created.library;
+    const map = (this.map = created.map);
+    if (this.destroyed) return map.remove();
+    this.loadSnapshot(snapshot);
+    await new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
+    if (this.destroyed) return;
+    addIcons(map);
+    addAssetLayers(map);
+    this.wire(map);
+    this.onViewChanged();
+    this.drawTrucks();
+    window.__opsMap = {
+      project: (lon, lat) => {
+        const p = map.project([lon, lat]);
+        return [p.x, p.y];
+      },
+      isIdle: () => map.loaded() && !map.isMoving() && map.areTilesLoaded() && this.pending.length === 0,
+      stats: () => this.stats(),
+    };
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.cleanups.forEach((c) => c());
+    if (this.pushTimer) clearTimeout(this.pushTimer);
+    cancelAnimationFrame(this.truckFrame);
+    if (window.__opsMap) delete window.__opsMap;
+    this.map?.remove();
+    this.map = null;
+  }
+
+  stats(): OpsMapStats {
+    return {
+      library: this.library,
+      assets: this.store.size,
+      mode: this.mode,
+      band: this.band,
+      cells: this.grid.bands[this.band]?.collect().length ?? 0,
+      detail: this.detailIdx.length,
+      trucks: this.motion.poses(performance.now()).length,
+      received: this.received,
+      drawn: this.drawn,
+      pushes: this.pushes,
+    };
+  }
+
+  private loadSnapshot(snapshot: MapSnapshot): void {
+    const store = new AssetStore(Math.max(4096, snapshot.devices.length));
+    const grid = new AggregateGrid(this.grid.centerLat);
+    const now = performance.now();
+    for (const d of snapshot.devices) {
+      if (d.kind === 'truck') {
+        this.motion.update(d.id, d.lon, d.lat, null, now);
+        if (!d.online) this.truckOffline.add(d.id);
+        continue;
+      }
+      const state = classifyAsset(d.kind, d.values, d.online);
+      store.put(d.id, d.kind, d.lon, d.lat, state);
+      grid.add(d.lon, d.lat, state);
+    }
+    for (const t of snapshot.trucks) this.motion.update(t.deviceId, t.lon, t.lat, t.headingDeg, now);
+    this.store = store;
+    this.grid = grid;
+    this.cellsDirty = true;
+    this.detailBox = null;
+  }
+
+  private wire(map: MapInstance): void {
+    map.on('moveend', () => this.onViewChanged());
+    map.on('sourcedata', (e) => {
+      const ev = e as unknown as { sourceId?: string; sourceDataType?: string };
+      if (ev.sourceDataType !== 'content') return;
+      for (const p of this.pending) if (p.source === ev.sourceId) p.content = true;
+    });
+    map.on('render', () => {
+      // A push counts as drawn on the first frame after its data reached the source and its tiles loaded.
+      while (this.pending.length > 0) {
+        const p = this.pending[0]!;
+        if (!p.content || !map.isSourceLoaded(p.source)) break;
+        this.drawn = Math.max(this.drawn, p.seq);
+        this.pending.shift();
+      }
+    });
+    for (const layer of [CLICKABLE.assets, CLICKABLE.icons, CLICKABLE.trucks, CLICKABLE.cells]) {
+      map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'));
+      map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = ''));
+    }
+    map.on('click', (e) => this.onClick(e.point));
+    this.cleanups.push(
+      live.on('devices', (events) => {
+        this.received += events.length;
+        this.batcher.push(events);
+      }),
+      live.on('trucks', (events) => this.onTrucks(events)),
+      live.status.subscribe((s) => {
+        if (s === 'connecting' || s === 'error') this.missedLive = true;
+      }),
+      live.on('resynced', () => {
+        if (!this.missedLive) return;
+        this.missedLive = false;
+        void api.get<MapSnapshot>('/map/snapshot').then((s) => {
+          if (this.destroyed) return;
+          this.loadSnapshot(s);
+          this.onViewChanged();
+        });
+      }),
+      selection.subscribe((s) => this.onSelection(s)),
+      trail.subscribe((t) => void this.onTrail(t)),
+    );
+    const t = trail.get();
+    if (t) void this.onTrail(t);
+    this.onSelection(selection.get());
+  }
+
+  private viewBox(): Bbox {
+    const b = this.map!.getBounds();
+    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+  }
+
+  /** Picks cells or individual assets for the new view and narrows the live subscription to it. */
+  private onViewChanged(): void {
+    const map = this.map;
+    if (!map) return;
+    const view = this.viewBox();
+    void live.subscribe({ bbox: padBbox(view, 0.1) });
+    const zoom = map.getZoom();
+    this.band = this.grid.bandFor(zoom);
+    let idx: number[] | null = null;
+    if (!this.detailBox || !containsBbox(this.detailBox, view) || this.mode !== 'detail') {
+      const box = padBbox(view, 0.25);
+      idx = assetsInBbox(this.store, box, zoom >= DETAIL_ZOOM ? Infinity : DETAIL_MAX);
+      if (idx) this.detailBox = box;
+    } else idx = this.detailIdx;
+    const mode = idx && (zoom >= DETAIL_ZOOM || idx.length <= DETAIL_MAX) ? 'detail' : 'cells';
+    if (mode === 'detail') {
+      this.detailIdx = idx!;
+      this.detailDirty = true;
+    } else {
+      this.detailBox = null;
+      this.detailIdx = [];
+      this.detailDirty = this.mode === 'detail';
+    }
+    this.cellsDirty = true;
+    this.mode = mode;
+    this.push(true);
+  }
+
+  private apply(events: DeviceStateEvent[]): void {
+    const grid = this.grid;
+    const store = this.store;
+    for (const e of events) {
+      if (e.kind === 'truck') {
+        if (e.online) this.truckOffline.delete(e.deviceId);
+        else this.truckOffline.add(e.deviceId);
+        continue;
+      }
+      const state = classifyAsset(e.kind, e.values, e.online);
+      const c = store.put(e.deviceId, e.kind, e.lon, e.lat, state);
+      if (c.isNew) grid.add(e.lon, e.lat, state);
+      else grid.move(c.prevLon, c.prevLat, c.prevState, e.lon, e.lat, state);
+      if (this.detailBox && inBbox(this.detailBox, e.lon, e.lat)) {
+        if (c.isNew || (this.detailBox && !inBbox(this.detailBox, c.prevLon, c.prevLat))) this.detailIdx.push(c.index);
+        this.detailDirty = true;
+      }
+    }
+    this.cellsDirty = true;
+    this.push(false);
+  }
+
+  /** Pushes changed data to the GPU sources, throttled so a stream of updates repaints a few times a second. */
+  private push(now: boolean): void {
+    if (!this.map) return;
+    const wait = this.mode === 'cells' ? CELL_PUSH_MS : DETAIL_PUSH_MS;
+    const due = this.lastPush + wait - performance.now();
+    if (!now && due > 0) {
+      this.pushTimer ??= setTimeout(() => {
+        this.pushTimer = null;
+        this.push(true);
+      }, due);
+      return;
+    }
+    this.lastPush = performance.now();
+    const seq = this.received;
+    if (this.mode === 'cells' && this.cellsDirty) {
+      this.setData(SRC.cells, this.grid.bands[this.band]!.collect(), seq);
+      this.cellsDirty = false;
+    } else if (this.mode === 'detail' && this.cellsDirty) {
+      this.setData(SRC.cells, [], seq);
+      this.cellsDirty = false;
+    }
+    if (this.detailDirty) {
+      this.setData(SRC.assets, assetFeatures(this.store, this.detailIdx), seq);
+      this.detailDirty = false;
+    }
+  }
+
+  private setData(source: string, features: readonly unknown[], seq: number): void {
+    const src = this.map?.getSource(source) as GeoJSONSource | undefined;
+    if (!src) return;
+    src.setData({ type: 'FeatureCollection', features } as never);
+    this.pushes++;
+    this.pending.push({ source, seq, content: false });
+  }
+
+  private onTrucks(events: TruckPositionEvent[]): void {
+    const now = performance.now();
+    for (const t of events) this.motion.update(t.deviceId, t.lon, t.lat, t.headingDeg, now);
+    this.drawTrucks();
+  }
+
+  /** Redraws the truck source each frame while a truck glides, then stops asking for frames. */
+  private drawTrucks(): void {
+    if (this.truckFrame) return;
+    const step = () => {
+      this.truckFrame = 0;
+      const now = performance.now();
+      const src = this.map?.getSource(SRC.trucks) as GeoJSONSource | undefined;
+      src?.setData({ type: 'FeatureCollection', features: truckFeatures(this.motion.poses(now), this.truckOffline) } as never);
+      if (this.motion.moving(now)) this.truckFrame = requestAnimationFrame(step);
+    };
+    this.truckFrame = requestAnimationFrame(step);
+  }
+
+  private onClick(point: { x: number; y: number }): void {
+    const map = this.map!;
+    const box: [[number, number], [number, number]] = [
+      [point.x - 6, point.y - 6],
+      [point.x + 6, point.y + 6],
+    ];
+    const layers = [CLICKABLE.trucks, CLICKABLE.icons, CLICKABLE.assets, CLICKABLE.cells].filter((l) => map.getLayer(l));
+    const hit = map.queryRenderedFeatures(box, { layers })[0];
+    if (!hit) return;
+    const [lon, lat] = (hit.geometry as unknown as { coordinates: [number, number] }).coordinates;
+    if (hit.layer.id === CLICKABLE.cells) {
+      map.easeTo({ center: [lon, lat], zoom: Math.min(FLY_ZOOM, map.getZoom() + 2.5) });
+      return;
+    }
+    const id = String(hit.properties['id']);
+    const i = this.store.indexOf(id);
+    const kind = hit.layer.id === CLICKABLE.trucks ? 'truck' : i !== undefined ? this.store.kindAt(i) : null;
+    this.clickedId = id;
+    select({ id, kind, lat, lon });
+  }
+
+  private onSelection(s: Selection | null): void {
+    const map = this.map;
+    if (!map) return;
+    const src = map.getSource(SRC.selected) as GeoJSONSource | undefined;
+    let lon = s?.lon;
+    let lat = s?.lat;
+    const i = s ? this.store.indexOf(s.id) : undefined;
+    if (s && i !== undefined && (lon === undefined || lat === undefined)) {
+      lon = this.store.lon[i]!;
+      lat = this.store.lat[i]!;
+    }
+    const features = s && lon !== undefined && lat !== undefined ? [{ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: {} }] : [];
+    src?.setData({ type: 'FeatureCollection', features } as never);
+    // A selection made elsewhere (a job, an alarm) flies there; a click on the map does not move it.
+    if (s && lon !== undefined && lat !== undefined && s.id !== this.clickedId) map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), FLY_ZOOM) });
+    this.clickedId = null;
+  }
+
+  private async onTrail(t: TrailRequest | null): Promise<void> {
+    const src = this.map?.getSource(SRC.trail) as GeoJSONSource | undefined;
+    if (!src) return;
+    if (!t) {
+      this.trailData = null;
+      this.trailKey = '';
+      src.setData({ type: 'FeatureCollection', features: [] } as never);
+      return;
+    }
+    const key = `${t.vehicleId}|${t.from}|${t.to}`;
+    if (key !== this.trailKey) {
+      this.trailKey = key;
+      this.trailData = null;
+      const data = await api
+        .get<VehicleTrail>(`/vehicles/${encodeURIComponent(t.vehicleId)}/trail`, { from: new Date(t.from).toISOString(), to: new Date(t.to).toISOString() })
+        .catch(() => null);
+      if (this.trailKey !== key) return; // a newer request won
+      this.trailData = data;
+    }
+    const current = trail.get();
+    const features = this.trailData && current ? trailFeatures(this.trailData, current.replayAt) : [];
+    src.setData({ type: 'FeatureCollection', features } as never);
+  }
+}
+
+async function loadBasemap(): Promise<Basemap | null> {
+  try {
+    return await api.get<Basemap>('/map/basemap');
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null; // none uploaded: plain background
+    throw err;
+  }
+}
+
+function boundsOf(devices: readonly AssetState[]): Bbox | null {
+  if (devices.length === 0) return null;
+  const b: Bbox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const d of devices) {
+    b[0] = Math.min(b[0], d.lon);
+    b[1] = Math.min(b[1], d.lat);
+    b[2] = Math.max(b[2], d.lon);
+    b[3] = Math.max(b[3], d.lat);
+  }
+  return b;
+}
