@@ -144,7 +144,7 @@ describe.each(DRIVERS)('devices repository on $driver', ({ factory: makeFactory 
     const fresh = await factory.open();
     const second = await factory.openSecond();
     const [a, b] = await Promise.all([migrate(fresh), migrate(second)]);
-    expect([...a, ...b].sort()).toEqual(MIGRATIONS.map((m) => m.version));
+    expect([...a, ...b].sort((x, y) => x - y)).toEqual(MIGRATIONS.map((m) => m.version));
     const rows = await fresh.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
     expect(rows.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
     expect(await migrate(second)).toEqual([]);

@@ -1,6 +1,7 @@
 import { ALARMS_MIGRATION } from '../alarms/alarms.migration.js';
 import { COMMANDS_MIGRATION } from '../commands/commands.migration.js';
 import { FLEET_MIGRATION, VEHICLE_MEMBERS_MIGRATION } from '../fleet/fleet.migration.js';
+import { JOB_PHOTOS_MIGRATION } from '../jobs/job-photos.migration.js';
 import { JOBS_MIGRATION } from '../jobs/jobs.migration.js';
 import { MAP_MIGRATION } from '../map/map.migration.js';
 import { RULE_CONFIG_MIGRATION } from '../rule-config/rule-config.migration.js';
@@ -69,5 +70,6 @@ export const MIGRATIONS: readonly Migration[] = [
   FLEET_MIGRATION,
   COMMANDS_MIGRATION,
   MAP_MIGRATION,
+  JOB_PHOTOS_MIGRATION,
   VEHICLE_MEMBERS_MIGRATION,
 ];
