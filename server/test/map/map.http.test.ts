@@ -96,6 +96,19 @@ describe('dashboard map API over HTTP (PGlite, readings through a real MQTT hand
     const smaller = { ...BASEMAP, properties: { ...BASEMAP.properties, name: 'Renamed' }, features: BASEMAP.features.slice(0, 1) };
     expect((await call(server.baseUrl, 'PUT', '/api/map/basemap', { token: admin, body: smaller })).status).toBe(204);
     expect((await get<Basemap>('/api/map/basemap')).body).toEqual(smaller);
+
+    // A city-sized map travels gzipped to a client that accepts it.
+    const streets = Array.from({ length: 300 }, (_, i) => ({
+      type: 'Feature' as const,
+      geometry: { type: 'LineString' as const, coordinates: [[120.1 + i / 1e4, 30.2], [120.1 + i / 1e4, 30.3]] },
+      properties: { layer: 'street' as const, id: `street-${i}`, name: `Street ${i}`, class: 'local' },
+    }));
+    const big = { ...BASEMAP, features: [...BASEMAP.features, ...streets] };
+    expect((await call(server.baseUrl, 'PUT', '/api/map/basemap', { token: admin, body: big })).status).toBe(204);
+    const zipped = await fetch(`${server.baseUrl}/api/map/basemap`, { headers: { authorization: `Bearer ${viewer}`, 'accept-encoding': 'gzip' } });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(await zipped.json()).toEqual(big);
+    expect((await call(server.baseUrl, 'PUT', '/api/map/basemap', { token: admin, body: smaller })).status).toBe(204);
   });
 
   it('base map: a non-admin gets 403, nobody 401, and a bad body 400 naming the field', async () => {
