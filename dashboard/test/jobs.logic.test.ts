@@ -1,7 +1,7 @@
 import type { Crew, Job, Vehicle } from '@sanitation/contracts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isOverdue, NO_FILTERS, parseUnitValue, unitsFor, visibleJobs, zonesOf } from '../src/features/jobs/job-queue.logic';
-import { cityDayRange, formatCityTime } from '../src/features/jobs/server-time';
+import { cityDayRange, formatCityTime, serverNow, syncServerClock } from '../src/features/jobs/server-time';
 
 const NOW = Date.parse('2026-11-27T08:00:00Z');
 const job = (over: Partial<Job>): Job =>
@@ -82,5 +82,19 @@ describe('city time', () => {
     const r = cityDayRange('2026-03-29', 'Europe/Berlin')!;
     expect((r.to - r.from) / 3_600_000).toBe(23);
     expect(cityDayRange('27.11.2026', 'Asia/Shanghai')).toBeNull();
+  });
+});
+
+describe('server clock', () => {
+  it('follows a fast simulated clock from a fresh /ui-config answer', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(Date.parse('2026-01-01T00:00:00Z'));
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ serverNow: NOW, clockSpeed: 600, cityTimeZone: 'Asia/Shanghai' }), { status: 200 }));
+    await syncServerClock();
+    expect(serverNow()).toBe(NOW);
+    vi.advanceTimersByTime(6_000); // 6 s of wall time = 1 h at 600×
+    expect(serverNow()).toBe(NOW + 3_600_000);
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
   });
 });

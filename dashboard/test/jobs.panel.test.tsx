@@ -99,7 +99,7 @@ describe('JobQueue', () => {
     expect(rowsOf(root, 'job-row', 'data-job-id')).toEqual(['j-late', 'j-p1', 'j-lamp']);
     expect(root.querySelector('[data-job-id="j-late"]')!.classList.contains('overdue')).toBe(true);
     expect(root.querySelector('[data-job-id="j-p1"]')!.classList.contains('overdue')).toBe(false);
-    expect(calls[0]!.url).toContain('status=open%2Cassigned%2Cen_route%2Con_site');
+    expect(calls.find((c) => c.url.startsWith('/api/jobs?'))!.url).toContain('status=open%2Cassigned%2Cen_route%2Con_site');
 
     jobs.upsert([job({ jobId: 'j-new', priority: 1, dueAt: iso(5), updatedAt: iso(0) })]);
     await waitFor(() => rowsOf(root, 'job-row', 'data-job-id').includes('j-new'), 'the live job');

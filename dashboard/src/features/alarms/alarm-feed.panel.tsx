@@ -7,6 +7,7 @@ import { alarms } from '../../state/dispatch.stores';
 import { select } from '../../state/selection';
 import { useStore } from '../../state/store';
 import { errorText, useNow } from '../jobs/panel-hooks';
+import { syncServerClock } from '../jobs/server-time';
 import { beep } from './alarm-cue';
 import { criticalUnacknowledged, newCritical, visibleAlarms } from './alarm-feed.logic';
 import { AlarmRow } from './alarm-row';
@@ -52,6 +53,7 @@ export function AlarmFeed({ canDispatch }: { canDispatch: boolean }) {
       ctl.abort();
       ctl = new AbortController();
       const signal = ctl.signal;
+      void syncServerClock();
       loadAlarms({}, signal)
         .then(() => setError(null))
         .catch((err: unknown) => {

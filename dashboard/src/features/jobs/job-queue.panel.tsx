@@ -8,6 +8,7 @@ import { JobRow } from './job-row';
 import { NO_FILTERS, visibleJobs, zonesOf, type JobFilters } from './job-queue.logic';
 import { loadJobs } from './jobs.api';
 import { errorText, useNow } from './panel-hooks';
+import { syncServerClock } from './server-time';
 import './jobs.css';
 
 /** The dispatcher's queue: open work from REST + the live stream, filtered and sorted, with the actions. */
@@ -28,6 +29,7 @@ export function JobQueue({ canDispatch }: { canDispatch: boolean }) {
       ctl = new AbortController();
       const signal = ctl.signal;
       setLoading(true);
+      void syncServerClock();
       loadJobs({}, signal)
         .then(() => setError(null))
         .catch((err: unknown) => {

@@ -1,3 +1,5 @@
+import type { UiConfig } from '@sanitation/contracts';
+import { api } from '../../api/http';
 import { uiConfig } from '../../app/ui-config';
 
 /**
@@ -16,6 +18,36 @@ export function serverNow(): number {
     }
   }
   return anchor.server + (Date.now() - anchor.local) * anchor.speed;
+}
+
+/** Clock speed (1 = real time); 1 before the config is loaded. */
+export function clockSpeed(): number {
+  return anchor?.speed ?? 1;
+}
+
+let syncing: Promise<void> | null = null;
+
+/**
+ * Re-anchors on a fresh /ui-config answer: the one loaded at start-up may be minutes old, which
+ * at a fast simulated clock would put "now" hours off. Called by the panels on mount and resync.
+ */
+export function syncServerClock(): Promise<void> {
+  syncing ??= (async () => {
+    try {
+      const sent = Date.now();
+      const cfg = await api.get<UiConfig>('/ui-config');
+      const received = Date.now();
+      if (!Number.isFinite(cfg?.serverNow)) return;
+      const speed = cfg.clockSpeed > 0 ? cfg.clockSpeed : 1;
+      // The server read its clock about half-way through the round trip.
+      anchor = { server: cfg.serverNow + ((received - sent) / 2) * speed, local: received, speed };
+    } catch {
+      // keep the start-up anchor
+    } finally {
+      syncing = null;
+    }
+  })();
+  return syncing;
 }
 
 export function cityTimeZone(): string {
