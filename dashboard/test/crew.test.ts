@@ -1,6 +1,6 @@
-import type { Crew, Job } from '@sanitation/contracts';
+import type { Crew, Job, Vehicle } from '@sanitation/contracts';
 import { describe, expect, it } from 'vitest';
-import { allowedTransitions, crewIdsOf, crewJobList, formatReading, geoUri, readingRows } from '../src/features/crew/crew-jobs';
+import { allowedTransitions, crewJobList, formatReading, geoUri, readingRows, unitKeysOf } from '../src/features/crew/crew-jobs';
 import { fitWithin, needsReencode } from '../src/features/crew/photo-resize';
 
 const job = (jobId: string, over: Partial<Job> = {}): Job =>
@@ -23,7 +23,7 @@ describe('crew job list', () => {
         job('en-route', { status: 'en_route', priority: 4 }),
         job('on-site', { status: 'on_site', priority: 4 }),
       ],
-      new Set(['crew-1']),
+      new Set(['crew:crew-1']),
     );
     expect(list.map((j) => j.jobId)).toEqual(['on-site', 'en-route', 'p1', 'early-p3', 'late-p3']);
   });
@@ -33,24 +33,34 @@ describe('crew job list', () => {
       [
         job('mine'),
         job('other-crew', { assignee: { unitType: 'crew', unitId: 'crew-2' } }),
-        job('truck', { assignee: { unitType: 'vehicle', unitId: 'crew-1' } }),
+        job('truck', { assignee: { unitType: 'vehicle', unitId: 'crew-1' } }), // same id, but a truck they do not ride
         job('unassigned', { status: 'open', assignee: null }),
         job('done', { status: 'done' }),
         job('cancelled', { status: 'cancelled' }),
       ],
-      new Set(['crew-1']),
+      new Set(['crew:crew-1']),
     );
     expect(list.map((j) => j.jobId)).toEqual(['mine']);
   });
 
-  it('finds the crews an operator belongs to', () => {
+  it('finds the crews an operator belongs to and the trucks they ride', () => {
     const crews = [
       { crewId: 'a', members: ['li', 'wang'] },
       { crewId: 'b', members: ['zhao'] },
       { crewId: 'c', members: ['li'] },
     ] as Crew[];
-    expect([...crewIdsOf(crews, 'li')].sort()).toEqual(['a', 'c']);
-    expect(crewIdsOf(crews, 'nobody').size).toBe(0);
+    const vehicles = [
+      { vehicleId: 'truck-1', members: ['li'] },
+      { vehicleId: 'truck-2', members: [] },
+    ] as unknown as Vehicle[];
+    const keys = unitKeysOf(crews, vehicles, 'li');
+    expect([...keys].sort()).toEqual(['crew:a', 'crew:c', 'vehicle:truck-1']);
+    expect(unitKeysOf(crews, vehicles, 'nobody').size).toBe(0);
+    const list = crewJobList(
+      [job('truck-job', { assignee: { unitType: 'vehicle', unitId: 'truck-1' } }), job('other-truck', { assignee: { unitType: 'vehicle', unitId: 'truck-2' } })],
+      keys,
+    );
+    expect(list.map((j) => j.jobId)).toEqual(['truck-job']);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Crew, Job, JobStatus } from '@sanitation/contracts';
+import type { Crew, Job, JobAssignee, JobStatus, Vehicle } from '@sanitation/contracts';
 
 /** What a crew member can tap next. */
 export type WorkStatus = 'en_route' | 'on_site' | 'done';
@@ -35,20 +35,29 @@ export function compareCrewJobs(a: Job, b: Job): number {
   );
 }
 
-/** The crews this operator belongs to (GET /api/crews lists every crew with its members). */
-export function crewIdsOf(crews: readonly Crew[], username: string): Set<string> {
-  return new Set(crews.filter((c) => c.members.includes(username)).map((c) => c.crewId));
+/** `crew:<id>` / `vehicle:<id>`: a unit key (crew and vehicle ids may coincide). */
+export const unitKey = (a: Pick<JobAssignee, 'unitType' | 'unitId'>): string => `${a.unitType}:${a.unitId}`;
+
+/**
+ * The units this operator works in: crews whose members include them and trucks they ride
+ * (GET /api/crews and /api/vehicles list members), as the server decides for crew accounts.
+ */
+export function unitKeysOf(crews: readonly Pick<Crew, 'crewId' | 'members'>[], vehicles: readonly Pick<Vehicle, 'vehicleId' | 'members'>[], username: string): Set<string> {
+  const keys = new Set<string>();
+  for (const c of crews) if (c.members.includes(username)) keys.add(unitKey({ unitType: 'crew', unitId: c.crewId }));
+  for (const v of vehicles) if ((v.members ?? []).includes(username)) keys.add(unitKey({ unitType: 'vehicle', unitId: v.vehicleId }));
+  return keys;
 }
 
 /**
- * The crew's list from everything the job store holds: only jobs assigned to one of its crews
- * (the socket sends a job once more when it stops being theirs, with its new assignee), and only
- * the statuses a crew still works on.
+ * The operator's list from everything the job store holds: only jobs assigned to one of their
+ * units (the socket sends a job once more when it stops being theirs, with its new assignee),
+ * and only the statuses a crew still works on.
  */
-export function crewJobList(all: Iterable<Job>, crewIds: ReadonlySet<string>): Job[] {
+export function crewJobList(all: Iterable<Job>, unitKeys: ReadonlySet<string>): Job[] {
   const mine: Job[] = [];
   for (const job of all) {
-    if (job.assignee?.unitType !== 'crew' || !crewIds.has(job.assignee.unitId)) continue;
+    if (!job.assignee || !unitKeys.has(unitKey(job.assignee))) continue;
     if (!CREW_VISIBLE_STATUSES.includes(job.status)) continue;
     mine.push(job);
   }
