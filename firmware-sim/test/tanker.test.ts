@@ -122,10 +122,13 @@ describe('fleet provisioning', () => {
       const opts = { serverUrl: standIn.url, adminUser: 'admin', adminPassword: 'pw-admin-123', crewPassword: 'crew-pass-123', truckShift: () => ({ start: '05:30', end: '20:30' }) };
       const first = await provisionUnits(city, opts);
       const trucks = city.devices.filter((d) => d.kind === 'truck').length;
-      expect(first).toEqual({ vehicles: trucks, crews: 2, disposalSites: city.disposalSites.length, operators: 2, unsupported: [] });
+      // One account per crew member and one driver per truck.
+      expect(first).toEqual({ vehicles: trucks, crews: 2, disposalSites: city.disposalSites.length, operators: 2 + trucks, unsupported: [] });
       const crews = [...standIn.units.get('/api/crews')!.values()] as { skill: string; members: string[] }[];
       expect(crews.map((c) => c.skill).sort()).toEqual(['lighting', 'toilet']);
       expect(standIn.units.get('/api/auth/operators')!.has(crews[0]!.members[0]!)).toBe(true);
+      const vehicles = [...standIn.units.get('/api/vehicles')!.values()] as { members: string[] }[];
+      expect(vehicles.every((v) => v.members.length === 1 && standIn.units.get('/api/auth/operators')!.has(v.members[0]!))).toBe(true);
       const again = await provisionUnits(city, opts);
       expect(again).toEqual({ vehicles: 0, crews: 0, disposalSites: 0, operators: 0, unsupported: [] });
       standIn.unitsUnsupported = true;
