@@ -188,7 +188,7 @@ try {
       '  Sanitation ops is running',
       `  Open            : ${serverUrl}   (the ops dashboard; API under /api, OpenAPI: ${serverUrl}/api/docs)`,
       `  Login           : admin / ${adminPassword}`,
-      `  Crew logins     : lighting-1, toilet-1 / ${crewPassword}`,
+      `  Crew logins     : lighting-1, toilet-1, truck crews driver-1 … driver-N (phone view) / ${crewPassword}`,
       `  MQTT            : mqtt://127.0.0.1:${settings.mqttPort}   ws://127.0.0.1:${settings.mqttWsPort}`,
       `  Gateway stats   : http://127.0.0.1:${settings.gatewayHttpPort}/stats`,
       `  InfluxDB        : ${influxUrl} (database ${influxEnv.INFLUX_DB})`,
