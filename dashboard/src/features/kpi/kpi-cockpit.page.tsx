@@ -183,8 +183,8 @@ export function KpiCockpit() {
                 <thead>
                   <tr>
                     <th>{t('col.type')}</th>
-                    <th>{t('col.count')}</th>
-                    <th>{t('col.avgResponse')}</th>
+                    <th class="num">{t('col.count')}</th>
+                    <th class="num">{t('col.avgResponse')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -214,9 +214,9 @@ export function KpiCockpit() {
                 <thead>
                   <tr>
                     <th>{t('col.truck')}</th>
-                    <th>{t('col.distance')}</th>
-                    <th>{t('col.utilisation')}</th>
-                    <th>{t('col.fixes')}</th>
+                    <th class="num">{t('col.distance')}</th>
+                    <th class="num">{t('col.utilisation')}</th>
+                    <th class="num">{t('col.fixes')}</th>
                   </tr>
                 </thead>
                 <tbody>

@@ -29,7 +29,7 @@ export function KpiTrendChart({ trend, timeZone }: { trend: KpiTrend; timeZone: 
           { stroke: '#8b9bab', grid: { stroke: '#273545' }, ticks: { stroke: '#273545' }, values: (_u, splits) => splits.map((v) => `${v}%`), size: 56 },
         ],
         series: [
-          {},
+          { label: t('date') },
           ...TREND_KEYS.map((k) => ({
             label: t(`card.${k}`),
             stroke: TREND_COLOURS[k],
