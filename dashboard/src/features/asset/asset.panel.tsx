@@ -130,7 +130,7 @@ export function AssetPanel({ selection, canDispatch }: { selection: Selection; c
               </div>
             ))}
           {asset?.ts != null && (
-            <div class="kv">
+            <div class="kv wide">
               <dt>{t('lastReading')}</dt>
               <dd title={new Date(asset.ts).toISOString()}>
                 {formatRelative(asset.ts, now, lng)} ({formatCityTime(asset.ts, now, tz, lng)})

@@ -2,7 +2,8 @@ import type { DeviceHistoryResponse, DeviceKind } from '@sanitation/contracts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { useT } from '../../i18n/i18n';
+import { locale, useT } from '../../i18n/i18n';
+import { useStore } from '../../state/store';
 import { errorText } from '../jobs/panel-hooks';
 import { cityTimeZone, serverNow } from '../jobs/server-time';
 import { loadHistory } from './asset.api';
@@ -10,15 +11,27 @@ import { CHART_FIELDS, FIELD_UNITS, HISTORY_RANGES, historyQuery, seriesOf, type
 
 const COLOURS = ['#58a6ff', '#f0883e', '#3fb950'];
 const AXIS = { stroke: '#8b9bab', grid: { stroke: '#273545', width: 1 }, ticks: { stroke: '#273545', width: 1 } };
-const CHART_HEIGHT = 110;
+const CHART_HEIGHT = 130;
+
+/** Axis labels in the city's zone and the UI language: clock times, or dates over a week. */
+function timeLabels(lng: string, tz: string, spanMs: number): (u: uPlot, splits: number[]) => string[] {
+  const fmt = new Intl.DateTimeFormat(lng, {
+    timeZone: tz,
+    hourCycle: 'h23',
+    ...(spanMs > 36 * 3_600_000 ? { month: '2-digit', day: '2-digit' } : { hour: '2-digit', minute: '2-digit' }),
+  });
+  return (_u, splits) => splits.map((s) => fmt.format(new Date(s * 1000)));
+}
 
 /** One small chart per field (their units differ), in the city's time zone, dark theme. */
 function FieldChart({ res, field, colour, label }: { res: DeviceHistoryResponse; field: string; colour: string; label: string }) {
   const box = useRef<HTMLDivElement>(null);
+  const lng = useStore(locale);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
     const tz = cityTimeZone();
+    const span = Date.parse(res.to) - Date.parse(res.from);
     let plot: uPlot | null = null;
     try {
       plot = new uPlot(
@@ -30,7 +43,10 @@ function FieldChart({ res, field, colour, label }: { res: DeviceHistoryResponse;
           cursor: { drag: { x: false, y: false } },
           scales: { x: { time: true } },
           series: [{}, { label, stroke: colour, width: 2, fill: `${colour}22`, spanGaps: false }],
-          axes: [{ ...AXIS }, { ...AXIS, size: 48 }],
+          axes: [
+            { ...AXIS, size: 28, space: 60, values: timeLabels(lng, tz, span) },
+            { ...AXIS, size: 44, space: 24 },
+          ],
         },
         seriesOf(res, field),
         el,
@@ -45,7 +61,7 @@ function FieldChart({ res, field, colour, label }: { res: DeviceHistoryResponse;
       ro?.disconnect();
       plot?.destroy();
     };
-  }, [res, field, colour, label]);
+  }, [res, field, colour, label, lng]);
   return (
     <div class="history-field">
       <div class="history-label" style={{ color: colour }}>
