@@ -4,6 +4,7 @@ import { api, ApiError } from '../../api/http';
 import { locale, useT } from '../../i18n/i18n';
 import { jobs } from '../../state/dispatch.stores';
 import { useStore } from '../../state/store';
+import { serverNow } from '../jobs/server-time';
 import { allowedTransitions, geoUri, readingRows, type WorkStatus } from './crew-jobs';
 import { fetchPhotoObjectUrl, uploadJobPhoto } from './job-photos.api';
 import { preparePhoto } from './photo-resize';
@@ -68,7 +69,7 @@ export function CrewJobCard({ job }: { job: Job }) {
 
   const next = allowedTransitions(job.status);
   const due = Date.parse(job.dueAt);
-  const overdue = due < Date.now();
+  const overdue = due < serverNow(); // the server's clock (a demo may run it fast)
 
   const go = async (status: WorkStatus) => {
     setBusy(status);

@@ -4,6 +4,7 @@ import { api } from '../../api/http';
 import { uiConfig } from '../../app/ui-config';
 import { locale, useT } from '../../i18n/i18n';
 import { useStore } from '../../state/store';
+import { serverNow, syncServerClock } from '../jobs/server-time';
 import { cardsOf, formatFraction, formatKm, formatMinutes, formatPercent, rateAttribute, rateTone } from './kpi-format';
 import { defaultPeriod, periodProblem, periodRange, trendBucket, type PeriodDates } from './kpi-period';
 import { KpiTrendChart } from './kpi-trend.chart';
@@ -33,7 +34,8 @@ export function KpiCockpit() {
   const t = useT('kpi');
   useStore(locale);
   const timeZone = cityTimeZone();
-  const [filters, setFilters] = useState<Filters>(() => ({ ...defaultPeriod(Date.now(), timeZone), zone: '', contractor: '' }));
+  // "Now" is the server's clock: a demo may run a simulated clock far from the PC's.
+  const [filters, setFilters] = useState<Filters>(() => ({ ...defaultPeriod(serverNow(), timeZone), zone: '', contractor: '' }));
   const [zones, setZones] = useState<{ id: string; name: string }[]>([]);
   const [contractors, setContractors] = useState<Contractor[]>([]);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
@@ -52,7 +54,7 @@ export function KpiCockpit() {
     const ctrl = new AbortController();
     inflight.current = ctrl;
     setStatus('loading');
-    const range = periodRange(f, timeZone, Date.now());
+    const range = periodRange(f, timeZone, serverNow());
     const query = { ...range, zone: f.zone || undefined, contractor: f.contractor || undefined };
     try {
       const [report, trend] = await Promise.all([
@@ -70,7 +72,11 @@ export function KpiCockpit() {
   };
 
   useEffect(() => {
-    void apply(filters);
+    void syncServerClock().then(() => {
+      const fresh = { ...filters, ...defaultPeriod(serverNow(), timeZone) };
+      setFilters(fresh);
+      void apply(fresh);
+    });
     api
       .get<ZoneCollection>('/zones')
       .then((c) => setZones(c.features.map((f) => ({ id: f.properties.id, name: f.properties.name })).sort((a, b) => a.id.localeCompare(b.id))))
