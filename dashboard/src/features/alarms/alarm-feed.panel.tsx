@@ -14,6 +14,8 @@ import { AlarmRow } from './alarm-row';
 import { loadAlarms } from './alarms.api';
 import './alarms.css';
 
+const PAGE_ROWS = 300;
+
 const selectAlarm = (a: Alarm) => select({ id: a.deviceId, kind: a.deviceKind, lat: a.lat, lon: a.lon });
 
 /**
@@ -46,6 +48,7 @@ export function AlarmFeed({ canDispatch }: { canDispatch: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const seen = useRef<Set<string>>(new Set());
+  const [shown, setShown] = useState(PAGE_ROWS);
 
   useEffect(() => {
     let ctl = new AbortController();
@@ -90,10 +93,15 @@ export function AlarmFeed({ canDispatch }: { canDispatch: boolean }) {
         </div>
       )}
       <ul class="alarm-list">
-        {rows.map((a) => (
+        {rows.slice(0, shown).map((a) => (
           <AlarmRow key={a.alarmId} alarm={a} now={now} canDispatch={canDispatch} onSelect={() => selectAlarm(a)} />
         ))}
       </ul>
+      {rows.length > shown && (
+        <button type="button" class="show-more" data-testid="alarm-show-more" onClick={() => setShown(shown + PAGE_ROWS)}>
+          {t('showMore', { count: rows.length - shown })}
+        </button>
+      )}
       {!loading && rows.length === 0 && <div class="empty">{t('empty')}</div>}
     </div>
   );

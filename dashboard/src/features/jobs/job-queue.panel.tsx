@@ -11,6 +11,8 @@ import { errorText, useNow } from './panel-hooks';
 import { syncServerClock } from './server-time';
 import './jobs.css';
 
+const PAGE_ROWS = 300;
+
 /** The dispatcher's queue: open work from REST + the live stream, filtered and sorted, with the actions. */
 export function JobQueue({ canDispatch }: { canDispatch: boolean }) {
   const t = useT('jobs');
@@ -21,6 +23,8 @@ export function JobQueue({ canDispatch }: { canDispatch: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [expanded, setExpanded] = useState<string | null>(null);
+  // A city-wide backlog can hold thousands of jobs; the wall screen shows the most urgent first.
+  const [shown, setShown] = useState(PAGE_ROWS);
 
   useEffect(() => {
     let ctl = new AbortController();
@@ -106,7 +110,7 @@ export function JobQueue({ canDispatch }: { canDispatch: boolean }) {
         </div>
       )}
       <ul class="job-list">
-        {rows.map((job: Job) => (
+        {rows.slice(0, shown).map((job: Job) => (
           <JobRow
             key={job.jobId}
             job={job}
@@ -117,6 +121,11 @@ export function JobQueue({ canDispatch }: { canDispatch: boolean }) {
           />
         ))}
       </ul>
+      {rows.length > shown && (
+        <button type="button" class="show-more" data-testid="job-show-more" onClick={() => setShown(shown + PAGE_ROWS)}>
+          {t('showMore', { count: rows.length - shown })}
+        </button>
+      )}
       {!loading && rows.length === 0 && <div class="empty">{t('empty')}</div>}
     </div>
   );
