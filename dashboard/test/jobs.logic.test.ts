@@ -98,3 +98,28 @@ describe('server clock', () => {
     vi.useRealTimers();
   });
 });
+
+describe('reload after a reconnect', () => {
+  it('reloads when the socket comes back from a drop, not when the map only moves', async () => {
+    const { Store } = await import('../src/state/store');
+    const { onReconnect } = await import('../src/features/jobs/panel-hooks');
+    const status = new Store<'offline' | 'connecting' | 'live' | 'error'>('live');
+    const resynced = new Set<() => void>();
+    const conn = { status, on: (_e: 'resynced', fn: () => void) => (resynced.add(fn), () => resynced.delete(fn)) };
+    const resync = () => resynced.forEach((f) => f());
+    let reloads = 0;
+    const off = onReconnect(() => reloads++, conn);
+    resync(); // the map subscribed a new area
+    expect(reloads).toBe(0);
+    status.set('connecting');
+    status.set('live');
+    resync();
+    expect(reloads).toBe(1);
+    resync();
+    expect(reloads).toBe(1);
+    off();
+    status.set('error');
+    resync();
+    expect(reloads).toBe(1);
+  });
+});

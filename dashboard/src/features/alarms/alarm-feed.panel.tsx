@@ -2,11 +2,10 @@ import type { Alarm } from '@sanitation/contracts';
 import { createPortal } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useT } from '../../i18n/i18n';
-import { live } from '../../live/live-connection';
 import { alarms } from '../../state/dispatch.stores';
 import { select } from '../../state/selection';
 import { useStore } from '../../state/store';
-import { errorText, useNow } from '../jobs/panel-hooks';
+import { errorText, onReconnect, useNow } from '../jobs/panel-hooks';
 import { syncServerClock } from '../jobs/server-time';
 import { beep } from './alarm-cue';
 import { criticalUnacknowledged, newCritical, visibleAlarms } from './alarm-feed.logic';
@@ -67,7 +66,7 @@ export function AlarmFeed({ canDispatch }: { canDispatch: boolean }) {
         });
     };
     reload();
-    const off = live.on('resynced', reload);
+    const off = onReconnect(reload);
     return () => {
       off();
       ctl.abort();

@@ -1,13 +1,12 @@
 import { DEVICE_KINDS, JOB_STATUSES, type Job } from '@sanitation/contracts';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useT } from '../../i18n/i18n';
-import { live } from '../../live/live-connection';
 import { jobs } from '../../state/dispatch.stores';
 import { useStore } from '../../state/store';
 import { JobRow } from './job-row';
 import { NO_FILTERS, visibleJobs, zonesOf, type JobFilters } from './job-queue.logic';
 import { loadJobs } from './jobs.api';
-import { errorText, useNow } from './panel-hooks';
+import { errorText, onReconnect, useNow } from './panel-hooks';
 import { syncServerClock } from './server-time';
 import './jobs.css';
 
@@ -44,7 +43,7 @@ export function JobQueue({ canDispatch }: { canDispatch: boolean }) {
         });
     };
     reload();
-    const off = live.on('resynced', reload);
+    const off = onReconnect(reload);
     return () => {
       off();
       ctl.abort();

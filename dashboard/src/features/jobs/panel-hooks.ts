@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../api/http';
+import { live, type LiveStatus } from '../../live/live-connection';
+import type { Store } from '../../state/store';
 import { clockSpeed, serverNow } from './server-time';
 
 /** The server's message for an API error (it names the field), else the error's text. */
@@ -17,4 +19,30 @@ export function useNow(intervalMs = 30_000): number {
     return () => clearInterval(timer);
   }, [intervalMs]);
   return now;
+}
+
+interface LiveLike {
+  status: Store<LiveStatus>;
+  on(event: 'resynced', fn: () => void): () => void;
+}
+
+/**
+ * Calls `fn` after the socket came back from a drop (events may have been missed). The live
+ * connection also reports `resynced` each time the map changes its subscribed area; those need
+ * no reload, so only a resync that follows a non-live status counts.
+ */
+export function onReconnect(fn: () => void, conn: LiveLike = live): () => void {
+  let stale = conn.status.get() !== 'live';
+  const offStatus = conn.status.subscribe((s) => {
+    if (s !== 'live') stale = true;
+  });
+  const offResync = conn.on('resynced', () => {
+    if (!stale) return;
+    stale = false;
+    fn();
+  });
+  return () => {
+    offStatus();
+    offResync();
+  };
 }
