@@ -155,7 +155,7 @@ export class AggregateGrid {
   }
 
   /** The band whose cells come closest to `cellPx` CSS pixels wide at `zoom` (512-px world tiles). */
-  bandFor(zoom: number, cellPx = 44): number {
+  bandFor(zoom: number, cellPx = 30): number {
     const pxPerDeg = (512 * 2 ** zoom) / 360;
     let best = 0;
     let bestErr = Infinity;

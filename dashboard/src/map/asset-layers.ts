@@ -7,6 +7,8 @@ import type { TruckPose } from './truck-motion';
 /** Source ids of the asset overlay (drawn over the base map, whichever library runs). */
 export const SRC = { cells: 'ops-cells', assets: 'ops-assets', trucks: 'ops-trucks', trail: 'ops-trail', selected: 'ops-selected' } as const;
 export const CLICKABLE = { cells: 'ops-cells', assets: 'ops-assets', icons: 'ops-asset-icons', trucks: 'ops-trucks' } as const;
+/** Share of an area's assets needing attention from which its circle turns yellow, orange, red. */
+export const CELL_SHARE_STEPS = [0.06, 0.12, 0.25] as const;
 /** From this zoom the icons are drawn over the coloured dots. */
 export const ICON_ZOOM = 15.5;
 
@@ -28,24 +30,18 @@ const layers: LayerSpecification[] = [
     type: 'circle',
     source: SRC.cells,
     paint: {
-      'circle-color': ['match', ['get', 'worst'], 3, SEVERITY_COLOURS[3], 2, SEVERITY_COLOURS[2], 1, SEVERITY_COLOURS[1], 0, SEVERITY_COLOURS[0], STATE_COLOURS.offline],
+      // Colour = share of the area's assets needing attention (due, full, alarm, fault, offline): with
+      // hundreds of assets per area one full bin is always somewhere, so "worst" alone paints all red.
+      'circle-color': [
+        'case',
+        ['<', ['get', 'worst'], 0],
+        STATE_COLOURS.offline,
+        ['step', ['get', 'problemShare'], SEVERITY_COLOURS[0], CELL_SHARE_STEPS[0], SEVERITY_COLOURS[1], CELL_SHARE_STEPS[1], SEVERITY_COLOURS[2], CELL_SHARE_STEPS[2], SEVERITY_COLOURS[3]],
+      ],
       // Area grows with the count; a few stay visible, a thousand do not swallow the neighbours.
-      'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'count']], 1, 4, 5, 9, 15, 16, 40, 24],
+      'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'count']], 1, 3, 4, 6, 10, 9, 20, 13, 40, 18],
       'circle-opacity': 0.82,
-      'circle-stroke-color': '#0e1620',
-      'circle-stroke-width': 1.5,
-    },
-  },
-  {
-    // The share needing attention as a dark core: a red cell with a big core is worse than one with a dot.
-    id: 'ops-cells-problems',
-    type: 'circle',
-    source: SRC.cells,
-    filter: ['>', ['get', 'problemShare'], 0],
-    paint: {
-      'circle-color': '#ffffff',
-      'circle-opacity': 0.9,
-      'circle-radius': ['*', ['sqrt', ['get', 'problemShare']], ['interpolate', ['linear'], ['sqrt', ['get', 'count']], 1, 4, 5, 9, 15, 16, 40, 24]],
+      'circle-blur': 0,
     },
   },
   {

@@ -1,4 +1,8 @@
 import type { LngLatBoundsLike, Map as MaplibreMap, StyleSpecification } from 'maplibre-gl';
+// maplibre-gl 6 runs its worker from a separate module file that the package does not export;
+// Vite copies it into the build and gives its URL (a relative path bypasses the exports map).
+import maplibreWorkerUrl from '../../../node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import '../../../node_modules/maplibre-gl/dist/maplibre-gl.css';
 
 /**
  * The only place that knows which map library runs. With a Mapbox token the dashboard loads
@@ -54,6 +58,7 @@ export async function createMap(o: MapOptions): Promise<CreatedMap> {
     return { map, library: 'mapbox' };
   }
   const maplibre = await import('maplibre-gl');
+  maplibre.setWorkerUrl(new URL(maplibreWorkerUrl, location.href).href);
   const map = new maplibre.Map({
     ...common,
     style: o.localStyle,

@@ -19,9 +19,10 @@ import { assetsInBbox, containsBbox, inBbox, padBbox, type Bbox } from './viewpo
 const DETAIL_ZOOM = 14.5;
 const DETAIL_MAX = 4000;
 /** The cell collection is pushed to the GPU source at most this often while updates stream. */
-const CELL_PUSH_MS = 120;
+const CELL_PUSH_MS = 150;
 const DETAIL_PUSH_MS = 50;
 const FLY_ZOOM = 17;
+const TRUCK_STEP_MS = 80;
 
 export interface OpsMapStats {
   library: 'maplibre' | 'mapbox';
@@ -35,6 +36,12 @@ export interface OpsMapStats {
   received: number;
   drawn: number;
   pushes: number;
+  /** Source pushes not yet drawn, and the map's own loading flags (for the browser tests). */
+  pending: string[];
+  loaded: boolean;
+  tilesLoaded: boolean;
+  /** performance.now() when the data arrived, the library loaded, the store was filled, the style loaded. */
+  timings: Record<string, number>;
 }
 
 declare global {
@@ -72,6 +79,9 @@ export class MapController {
   private missedLive = false;
   private destroyed = false;
   // update-visible accounting (debug hook)
+  private cellCount = 0;
+  private readonly timings: Record<string, number> = {};
+  private lastTruckDraw = 0;
   private received = 0;
   private drawn = 0;
   private pushes = 0;
@@ -82,6 +92,7 @@ export class MapController {
   async start(): Promise<void> {
     const config = uiConfig();
     const [basemap, snapshot] = await Promise.all([loadBasemap(), api.get<MapSnapshot>('/map/snapshot')]);
+    this.timings.data = performance.now();
     if (this.destroyed) return;
     const bounds = basemap?.properties.bbox ?? boundsOf(snapshot.devices);
     const centerLat = basemap?.properties.center[1] ?? (bounds ? (bounds[1] + bounds[3]) / 2 : 0);
@@ -96,11 +107,14 @@ export class MapController {
       mapboxStyle: config.mapboxStyle,
     });
     this.library = created.library;
+    this.timings.library = performance.now();
     const map = (this.map = created.map);
     if (this.destroyed) return map.remove();
     this.loadSnapshot(snapshot);
+    this.timings.store = performance.now();
     await new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
     if (this.destroyed) return;
+    this.timings.load = performance.now();
     addIcons(map);
     addAssetLayers(map);
     this.wire(map);
@@ -111,7 +125,8 @@ export class MapController {
         const p = map.project([lon, lat]);
         return [p.x, p.y];
       },
-      isIdle: () => map.loaded() && !map.isMoving() && map.areTilesLoaded() && this.pending.length === 0,
+      // Not map.loaded(): gliding trucks keep their small source reloading.
+      isIdle: () => !map.isMoving() && this.pending.length === 0 && this.pushes > 0,
       stats: () => this.stats(),
     };
   }
@@ -132,12 +147,16 @@ export class MapController {
       assets: this.store.size,
       mode: this.mode,
       band: this.band,
-      cells: this.grid.bands[this.band]?.collect().length ?? 0,
+      cells: this.cellCount,
       detail: this.detailIdx.length,
       trucks: this.motion.poses(performance.now()).length,
       received: this.received,
       drawn: this.drawn,
       pushes: this.pushes,
+      pending: this.pending.map((p) => `${p.source}:${p.content ? 'content' : 'sent'}`),
+      loaded: this.map?.loaded() ?? false,
+      tilesLoaded: this.map?.areTilesLoaded() ?? false,
+      timings: { ...this.timings },
     };
   }
 
@@ -167,7 +186,9 @@ export class MapController {
     map.on('sourcedata', (e) => {
       const ev = e as unknown as { sourceId?: string; sourceDataType?: string };
       if (ev.sourceDataType !== 'content') return;
-      for (const p of this.pending) if (p.source === ev.sourceId) p.content = true;
+      const p = this.pending.find((q) => q.source === ev.sourceId && !q.content);
+      if (p) p.content = true;
+      if (this.cellsDirty || this.detailDirty) this.push(false);
     });
     map.on('render', () => {
       // A push counts as drawn on the first frame after its data reached the source and its tiles loaded.
@@ -260,7 +281,7 @@ export class MapController {
         this.detailDirty = true;
       }
     }
-    this.cellsDirty = true;
+    if (this.mode === 'cells') this.cellsDirty = true;
     this.push(false);
   }
 
@@ -278,17 +299,22 @@ export class MapController {
     }
     this.lastPush = performance.now();
     const seq = this.received;
-    if (this.mode === 'cells' && this.cellsDirty) {
-      this.setData(SRC.cells, this.grid.bands[this.band]!.collect(), seq);
-      this.cellsDirty = false;
-    } else if (this.mode === 'detail' && this.cellsDirty) {
-      this.setData(SRC.cells, [], seq);
+    // One setData in flight per source: maplibre would coalesce a second one, and back-pressure
+    // keeps a slow (software-rendered) map from queueing work it cannot draw anyway.
+    if (this.cellsDirty && !this.inFlight(SRC.cells)) {
+      const cells = this.mode === 'cells' ? this.grid.bands[this.band]!.collect() : [];
+      this.cellCount = cells.length;
+      this.setData(SRC.cells, cells, seq);
       this.cellsDirty = false;
     }
-    if (this.detailDirty) {
+    if (this.detailDirty && !this.inFlight(SRC.assets)) {
       this.setData(SRC.assets, assetFeatures(this.store, this.detailIdx), seq);
       this.detailDirty = false;
     }
+  }
+
+  private inFlight(source: string): boolean {
+    return this.pending.some((p) => p.source === source && !p.content);
   }
 
   private setData(source: string, features: readonly unknown[], seq: number): void {
@@ -311,6 +337,12 @@ export class MapController {
     const step = () => {
       this.truckFrame = 0;
       const now = performance.now();
+      // ~12 steps a second: smooth enough for trucks, and each step repaints the whole map.
+      if (now - this.lastTruckDraw < TRUCK_STEP_MS) {
+        this.truckFrame = requestAnimationFrame(step);
+        return;
+      }
+      this.lastTruckDraw = now;
       const src = this.map?.getSource(SRC.trucks) as GeoJSONSource | undefined;
       src?.setData({ type: 'FeatureCollection', features: truckFeatures(this.motion.poses(now), this.truckOffline) } as never);
       if (this.motion.moving(now)) this.truckFrame = requestAnimationFrame(step);

@@ -4,7 +4,6 @@ import type { StyleSpecification } from './map-adapter';
 /** Base map palette: a dark, low-contrast city so the asset colours carry the information. */
 export const BASE_COLOURS = {
   background: '#0e1620',
-  zoneFill: '#1b2a3a',
   zoneOutline: '#3b5675',
   streetMain: '#4a5b70',
   streetSecondary: '#37465a',
@@ -43,8 +42,8 @@ export function localStyle(basemap: Basemap | null): StyleSpecification {
     },
   });
   style.layers.push(
-    { id: 'zone-fill', type: 'fill', source: 'basemap', filter: L('zone'), paint: { 'fill-color': c.zoneFill, 'fill-opacity': 0.55 } },
-    { id: 'zone-outline', type: 'line', source: 'basemap', filter: L('zone'), paint: { 'line-color': c.zoneOutline, 'line-width': 1.5, 'line-dasharray': [3, 2] } },
+    // Zones as outlines only: a translucent fill is one more full-screen pass on every repaint.
+    { id: 'zone-outline', type: 'line', source: 'basemap', filter: L('zone'), paint: { 'line-color': c.zoneOutline, 'line-width': 2, 'line-dasharray': [3, 2] } },
     street('local', c.streetLocal, [0.4, 1.5, 10]),
     street('secondary', c.streetSecondary, [0.8, 2.5, 16]),
     street('main', c.streetMain, [1.4, 4, 24]),

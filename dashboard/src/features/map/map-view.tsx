@@ -44,9 +44,7 @@ function MapLegend() {
         </span>
       ))}
       <span class="map-legend-item map-legend-cells">
-        <i class="cell" style={{ background: SEVERITY_COLOURS[3] }}>
-          <b />
-        </i>
+        <i class="cell" style={{ background: `linear-gradient(90deg, ${SEVERITY_COLOURS.join(', ')})` }} />
         {t('legend.cells')}
       </span>
     </div>
