@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { Server } from 'socket.io';
 import { LIVE_NAMESPACE, LIVE_PATH } from '@sanitation/contracts';
 import { rng, valuesFor } from './city.mjs';
@@ -19,6 +20,8 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/ja
 export async function startFeedServer({ distDir, basemap, assets, trucks }) {
   const token = randomBytes(16).toString('hex');
   const snapshot = JSON.stringify({ at: Date.now(), devices: assets.devices, trucks });
+  // Served gzipped, as a production server with compression would (18 MB → a few MB over the wire).
+  const snapshotGz = gzipSync(snapshot, { level: 1 });
   const basemapJson = JSON.stringify(basemap);
   const stats = { snapshotServedMs: 0, requests: 0, otherHosts: 0 };
 
@@ -37,7 +40,11 @@ export async function startFeedServer({ distDir, basemap, assets, trucks }) {
       }
       if (req.headers.authorization !== `Bearer ${token}`) return json(res, 401, JSON.stringify({ message: 'unauthorized' }));
       if (p === '/api/map/basemap') return json(res, 200, basemapJson);
-      if (p === '/api/map/snapshot') return json(res, 200, snapshot);
+      if (p === '/api/map/snapshot') {
+        if (!/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return json(res, 200, snapshot);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'cache-control': 'no-store' });
+        return res.end(snapshotGz);
+      }
       if (p === '/api/jobs' || p === '/api/alarms') return json(res, 200, JSON.stringify({ items: [], total: 0 }));
       if (p === '/api/vehicles' || p === '/api/crews') return json(res, 200, '[]');
       return json(res, 404, JSON.stringify({ message: `not served by the bench: ${p}` }));

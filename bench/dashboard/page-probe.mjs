@@ -42,15 +42,20 @@ export function installPageProbe(session) {
   requestAnimationFrame(loop);
 }
 
-/** In the page: how many canvas pixels carry an asset colour (a blank or base-map-only canvas has none). */
-export function countAssetPixels(colours) {
-  const src = document.querySelector('[data-testid="map"] canvas');
-  if (!src) return { total: 0, asset: 0 };
+/**
+ * In the page: how many pixels of the map area in a screenshot (PNG, base64) carry an asset
+ * colour — a blank or base-map-only canvas has none. Screenshot pixels are what the compositor
+ * showed, so the map's WebGL canvas needs no preserveDrawingBuffer for this.
+ */
+export async function countAssetPixels([png, colours, rect]) {
+  const img = new Image();
+  img.src = `data:image/png;base64,${png}`;
+  await img.decode();
   const c = document.createElement('canvas');
-  c.width = src.width;
-  c.height = src.height;
+  c.width = Math.round(rect.width);
+  c.height = Math.round(rect.height);
   const g = c.getContext('2d');
-  g.drawImage(src, 0, 0);
+  g.drawImage(img, -Math.round(rect.x), -Math.round(rect.y));
   const { data } = g.getImageData(0, 0, c.width, c.height);
   const rgb = colours.map((h) => [parseInt(h.slice(1, 3), 16), parseInt(h.slice(3, 5), 16), parseInt(h.slice(5, 7), 16)]);
   let asset = 0;

@@ -1,14 +1,12 @@
 import type { VehicleTrail } from '@sanitation/contracts';
-import { ASSET_STATES, SEVERITY_COLOURS, STATE_COLOURS } from './asset-state';
+import { ASSET_STATES, STATE_COLOURS } from './asset-state';
 import type { AssetStore } from './asset-store';
 import type { LayerSpecification, MapInstance } from './map-adapter';
 import type { TruckPose } from './truck-motion';
 
 /** Source ids of the asset overlay (drawn over the base map, whichever library runs). */
-export const SRC = { cells: 'ops-cells', assets: 'ops-assets', trucks: 'ops-trucks', trail: 'ops-trail', selected: 'ops-selected' } as const;
+export const SRC = { assets: 'ops-assets', trucks: 'ops-trucks', trail: 'ops-trail', selected: 'ops-selected' } as const;
 export const CLICKABLE = { cells: 'ops-cells', assets: 'ops-assets', icons: 'ops-asset-icons', trucks: 'ops-trucks' } as const;
-/** Share of an area's assets needing attention from which its circle turns yellow, orange, red. */
-export const CELL_SHARE_STEPS = [0.06, 0.12, 0.25] as const;
 /** From this zoom the icons are drawn over the coloured dots. */
 export const ICON_ZOOM = 15.5;
 
@@ -24,25 +22,6 @@ const layers: LayerSpecification[] = [
     filter: ['==', ['geometry-type'], 'LineString'],
     layout: { 'line-cap': 'round', 'line-join': 'round' },
     paint: { 'line-color': '#3da5ff', 'line-width': 4, 'line-opacity': 0.85 },
-  },
-  {
-    id: CLICKABLE.cells,
-    type: 'circle',
-    source: SRC.cells,
-    paint: {
-      // Colour = share of the area's assets needing attention (due, full, alarm, fault, offline): with
-      // hundreds of assets per area one full bin is always somewhere, so "worst" alone paints all red.
-      'circle-color': [
-        'case',
-        ['<', ['get', 'worst'], 0],
-        STATE_COLOURS.offline,
-        ['step', ['get', 'problemShare'], SEVERITY_COLOURS[0], CELL_SHARE_STEPS[0], SEVERITY_COLOURS[1], CELL_SHARE_STEPS[1], SEVERITY_COLOURS[2], CELL_SHARE_STEPS[2], SEVERITY_COLOURS[3]],
-      ],
-      // Area grows with the count; a few stay visible, a thousand do not swallow the neighbours.
-      'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'count']], 1, 3, 4, 6, 10, 9, 20, 13, 40, 18],
-      'circle-opacity': 0.82,
-      'circle-blur': 0,
-    },
   },
   {
     id: CLICKABLE.assets,

@@ -37,6 +37,11 @@ export interface CreatedMap {
   library: 'maplibre' | 'mapbox';
 }
 
+/** Starts downloading the library early (it is the biggest chunk); createMap awaits the same import. */
+export function preloadMapLibrary(mapboxToken: string | null): void {
+  void (mapboxToken ? import('mapbox-gl') : import('maplibre-gl')).catch(() => undefined);
+}
+
 export async function createMap(o: MapOptions): Promise<CreatedMap> {
   const common = {
     container: o.container,
@@ -47,8 +52,6 @@ export async function createMap(o: MapOptions): Promise<CreatedMap> {
     attributionControl: false as const,
     dragRotate: false,
     pitchWithRotate: false,
-    // The wall screen redraws only when something changed; keep the canvas for pixel checks.
-    preserveDrawingBuffer: true,
     fadeDuration: 0,
   };
   if (o.mapboxToken) {
@@ -62,7 +65,8 @@ export async function createMap(o: MapOptions): Promise<CreatedMap> {
   const map = new maplibre.Map({
     ...common,
     style: o.localStyle,
-    canvasContextAttributes: { antialias: false, preserveDrawingBuffer: true },
+    // No preserveDrawingBuffer: in software WebGL it costs a full-canvas copy on every frame.
+    canvasContextAttributes: { antialias: false, preserveDrawingBuffer: false },
   } as never);
   return { map, library: 'maplibre' };
 }

@@ -9,8 +9,9 @@ import { AggregateGrid } from './aggregate-grid';
 import { CLICKABLE, SRC, addAssetLayers, assetFeatures, trailFeatures, truckFeatures } from './asset-layers';
 import { classifyAsset } from './asset-state';
 import { AssetStore } from './asset-store';
+import { CellGlLayer } from './cell-gl-layer';
 import { addIcons } from './icons';
-import { createMap, type GeoJSONSource, type MapInstance } from './map-adapter';
+import { createMap, preloadMapLibrary, type GeoJSONSource, type MapInstance } from './map-adapter';
 import { localStyle } from './map-style';
 import { TruckMotion } from './truck-motion';
 import { assetsInBbox, containsBbox, inBbox, padBbox, type Bbox } from './viewport';
@@ -19,7 +20,9 @@ import { assetsInBbox, containsBbox, inBbox, padBbox, type Bbox } from './viewpo
 const DETAIL_ZOOM = 14.5;
 const DETAIL_MAX = 4000;
 /** The cell collection is pushed to the GPU source at most this often while updates stream. */
-const CELL_PUSH_MS = 150;
+// Each repaint of the whole map costs ~50–100 ms in software WebGL at wall-screen size, so the
+// aggregate is repainted a few times a second, not per update (frame time vs. update delay).
+const CELL_PUSH_MS = 350;
 const DETAIL_PUSH_MS = 50;
 const FLY_ZOOM = 17;
 const TRUCK_STEP_MS = 80;
@@ -46,7 +49,13 @@ export interface OpsMapStats {
 
 declare global {
   interface Window {
-    __opsMap?: { project(lon: number, lat: number): [number, number]; isIdle(): boolean; stats(): OpsMapStats };
+    __opsMap?: {
+      project(lon: number, lat: number): [number, number];
+      isIdle(): boolean;
+      stats(): OpsMapStats;
+      /** The map itself, for browser tests that need to move it (zoom to a street, etc.). */
+      map: MapInstance;
+    };
   }
 }
 
@@ -63,6 +72,7 @@ export class MapController {
   private readonly motion = new TruckMotion(1000);
   private readonly truckOffline = new Set<string>();
   private readonly cleanups: (() => void)[] = [];
+  private readonly cellLayer = new CellGlLayer(CLICKABLE.cells);
   private readonly batcher = new FrameBatcher<DeviceStateEvent>((events) => this.apply(events));
   private mode: 'cells' | 'detail' = 'cells';
   private band = 0;
@@ -91,10 +101,15 @@ export class MapController {
 
   async start(): Promise<void> {
     const config = uiConfig();
-    const [basemap, snapshot] = await Promise.all([loadBasemap(), api.get<MapSnapshot>('/map/snapshot')]);
-    this.timings.data = performance.now();
+    // The snapshot (large) downloads while the map library and style load.
+    preloadMapLibrary(config.mapboxToken);
+    const snapshotP = api.get<MapSnapshot>('/map/snapshot');
+    snapshotP.catch(() => undefined);
+    const basemap = await loadBasemap();
+    // Without a base map the assets give the extent, so wait for them first.
+    const early = basemap ? null : await snapshotP;
     if (this.destroyed) return;
-    const bounds = basemap?.properties.bbox ?? boundsOf(snapshot.devices);
+    const bounds = basemap?.properties.bbox ?? boundsOf(early?.devices ?? []);
     const centerLat = basemap?.properties.center[1] ?? (bounds ? (bounds[1] + bounds[3]) / 2 : 0);
     this.grid = new AggregateGrid(centerLat);
     const created = await createMap({
@@ -110,13 +125,18 @@ export class MapController {
     this.timings.library = performance.now();
     const map = (this.map = created.map);
     if (this.destroyed) return map.remove();
+    const loaded = new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
+    const snapshot = early ?? (await snapshotP);
+    this.timings.data = performance.now();
+    if (this.destroyed) return;
     this.loadSnapshot(snapshot);
     this.timings.store = performance.now();
-    await new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
+    await loaded;
     if (this.destroyed) return;
     this.timings.load = performance.now();
     addIcons(map);
     addAssetLayers(map);
+    map.addLayer(this.cellLayer as never, CLICKABLE.assets);
     this.wire(map);
     this.onViewChanged();
     this.drawTrucks();
@@ -126,8 +146,9 @@ export class MapController {
         return [p.x, p.y];
       },
       // Not map.loaded(): gliding trucks keep their small source reloading.
-      isIdle: () => !map.isMoving() && this.pending.length === 0 && this.pushes > 0,
+      isIdle: () => !map.isMoving() && this.pending.length === 0 && !this.cellLayer.uploadPending && this.pushes > 0,
       stats: () => this.stats(),
+      map,
     };
   }
 
@@ -191,6 +212,7 @@ export class MapController {
       if (this.cellsDirty || this.detailDirty) this.push(false);
     });
     map.on('render', () => {
+      this.drawn = Math.max(this.drawn, this.cellLayer.drawnSeq);
       // A push counts as drawn on the first frame after its data reached the source and its tiles loaded.
       while (this.pending.length > 0) {
         const p = this.pending[0]!;
@@ -199,7 +221,7 @@ export class MapController {
         this.pending.shift();
       }
     });
-    for (const layer of [CLICKABLE.assets, CLICKABLE.icons, CLICKABLE.trucks, CLICKABLE.cells]) {
+    for (const layer of [CLICKABLE.assets, CLICKABLE.icons, CLICKABLE.trucks]) {
       map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'));
       map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = ''));
     }
@@ -301,10 +323,11 @@ export class MapController {
     const seq = this.received;
     // One setData in flight per source: maplibre would coalesce a second one, and back-pressure
     // keeps a slow (software-rendered) map from queueing work it cannot draw anyway.
-    if (this.cellsDirty && !this.inFlight(SRC.cells)) {
+    if (this.cellsDirty) {
       const cells = this.mode === 'cells' ? this.grid.bands[this.band]!.collect() : [];
       this.cellCount = cells.length;
-      this.setData(SRC.cells, cells, seq);
+      this.cellLayer.setCells(cells, seq);
+      this.pushes++;
       this.cellsDirty = false;
     }
     if (this.detailDirty && !this.inFlight(SRC.assets)) {
@@ -356,14 +379,14 @@ export class MapController {
       [point.x - 6, point.y - 6],
       [point.x + 6, point.y + 6],
     ];
-    const layers = [CLICKABLE.trucks, CLICKABLE.icons, CLICKABLE.assets, CLICKABLE.cells].filter((l) => map.getLayer(l));
+    const layers = [CLICKABLE.trucks, CLICKABLE.icons, CLICKABLE.assets].filter((l) => map.getLayer(l));
     const hit = map.queryRenderedFeatures(box, { layers })[0];
-    if (!hit) return;
-    const [lon, lat] = (hit.geometry as unknown as { coordinates: [number, number] }).coordinates;
-    if (hit.layer.id === CLICKABLE.cells) {
-      map.easeTo({ center: [lon, lat], zoom: Math.min(FLY_ZOOM, map.getZoom() + 2.5) });
+    if (!hit) {
+      const cell = this.mode === 'cells' ? this.cellLayer.hit(point.x, point.y, (lon, lat) => { const p = map.project([lon, lat]); return [p.x, p.y]; }) : null;
+      if (cell) map.easeTo({ center: cell.geometry.coordinates, zoom: Math.min(FLY_ZOOM, map.getZoom() + 2.5) });
       return;
     }
+    const [lon, lat] = (hit.geometry as unknown as { coordinates: [number, number] }).coordinates;
     const id = String(hit.properties['id']);
     const i = this.store.indexOf(id);
     const kind = hit.layer.id === CLICKABLE.trucks ? 'truck' : i !== undefined ? this.store.kindAt(i) : null;
