@@ -65,3 +65,38 @@ describe('AggregateGrid', () => {
     expect(grid.bands[grid.bandFor(12.4)]!.sizeDeg).toBe(0.005);
   });
 });
+
+describe('cell drawing and snapshot arrays', () => {
+  it('colours an area by the share needing attention and grows it with the count', async () => {
+    const { cellColour, cellRadius } = await import('../src/map/cell-gl-layer');
+    const { SEVERITY_COLOURS, STATE_COLOURS } = await import('../src/map/asset-state');
+    expect(cellColour(3, 0.01)).toBe(SEVERITY_COLOURS[0]); // one full bin among hundreds stays green
+    expect(cellColour(2, 0.08)).toBe(SEVERITY_COLOURS[1]);
+    expect(cellColour(3, 0.3)).toBe(SEVERITY_COLOURS[3]);
+    expect(cellColour(-1, 1)).toBe(STATE_COLOURS.offline);
+    expect(cellRadius(400)).toBeGreaterThan(cellRadius(20));
+    expect(cellRadius(1)).toBeGreaterThan(0);
+  });
+
+  it('turns a snapshot into typed arrays with trucks kept apart', async () => {
+    const { snapshotArrays } = await import('../src/map/snapshot-arrays');
+    const a = snapshotArrays({
+      at: 1,
+      devices: [
+        { id: 'b1', kind: 'bin', name: null, zone: null, lat: 31, lon: 121, online: true, ts: 1, values: { fillPct: 90 } },
+        { id: 't1', kind: 'truck', name: null, zone: null, lat: 31.1, lon: 121.1, online: false, ts: 1, values: null },
+        { id: 'l1', kind: 'streetlight', name: null, zone: null, lat: 31.2, lon: 121.2, online: true, ts: 1, values: { lampOn: true, powerW: 80 } },
+      ],
+      trucks: [],
+    });
+    expect(a.ids).toEqual(['b1', 'l1']);
+    expect([...a.state]).toEqual([STATE['level-high'], STATE['lamp-on']]);
+    expect(a.lon[1]).toBe(121.2);
+    expect(a.truckDevices).toEqual([{ id: 't1', lon: 121.1, lat: 31.1, online: false }]);
+    const store = AssetStore.fromArrays(a.ids, a.lon, a.lat, a.state, a.kind);
+    expect(store.indexOf('l1')).toBe(1);
+    expect(store.kindAt(1)).toBe('streetlight');
+    const grid = new AggregateGrid(31, [0.01], true);
+    expect(grid.ensure(0, store).collect().reduce((n, f) => n + f.properties.count, 0)).toBe(2);
+  });
+});

@@ -135,23 +135,44 @@ function propsOf(key: number, c: Cell): CellProps {
 /** Cell widths (degrees of longitude), coarse to fine; each about half the previous. */
 export const BAND_SIZES = [0.04, 0.02, 0.01, 0.005, 0.0025, 0.00125] as const;
 
+export interface GridSource {
+  size: number;
+  lon: ArrayLike<number>;
+  lat: ArrayLike<number>;
+  state: ArrayLike<number>;
+}
+
 export class AggregateGrid {
   readonly bands: GridBand[];
+  /** Bands kept up to date; a lazy grid fills a band from the store the first time it is shown. */
+  private readonly live: boolean[];
 
   constructor(
     readonly centerLat: number,
     sizes: readonly number[] = BAND_SIZES,
+    lazy = false,
   ) {
     const latScale = Math.cos((centerLat * Math.PI) / 180);
     this.bands = sizes.map((s) => new GridBand(s, latScale));
+    this.live = sizes.map(() => !lazy);
   }
 
   add(lon: number, lat: number, state: number): void {
-    for (const b of this.bands) b.add(lon, lat, state, 1);
+    for (let i = 0; i < this.bands.length; i++) if (this.live[i]) this.bands[i]!.add(lon, lat, state, 1);
   }
 
   move(prevLon: number, prevLat: number, prevState: number, lon: number, lat: number, state: number): void {
-    for (const b of this.bands) b.move(prevLon, prevLat, prevState, lon, lat, state);
+    for (let i = 0; i < this.bands.length; i++) if (this.live[i]) this.bands[i]!.move(prevLon, prevLat, prevState, lon, lat, state);
+  }
+
+  /** Makes band `i` live, counting every asset of `store` into it if it was not yet. */
+  ensure(i: number, store: GridSource): GridBand {
+    const band = this.bands[i]!;
+    if (!this.live[i]) {
+      for (let k = 0; k < store.size; k++) band.add(store.lon[k]!, store.lat[k]!, store.state[k]!, 1);
+      this.live[i] = true;
+    }
+    return band;
   }
 
   /** The band whose cells come closest to `cellPx` CSS pixels wide at `zoom` (512-px world tiles). */

@@ -53,7 +53,7 @@ export const STATE_COLOURS: { [K in AssetStateName]: string } = {
   ok: '#2fbf71',
   warn: '#f28c28',
   alarm: '#e5383b',
-  'lamp-on': '#ffe27a',
+  'lamp-on': '#fff1b8', // pale warm light, apart from the fill yellow
   'lamp-off': '#4f6d9a',
   'lamp-fault': '#e5383b',
   truck: '#3da5ff',

@@ -17,10 +17,10 @@ export interface AssetChange {
 export class AssetStore {
   private readonly index = new Map<string, number>();
   ids: string[] = [];
-  lon = new Float64Array(0);
-  lat = new Float64Array(0);
-  state = new Uint8Array(0);
-  kind = new Uint8Array(0);
+  lon: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  lat: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  state: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  kind: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   size = 0;
 
   constructor(capacity = 1024) {
@@ -28,7 +28,7 @@ export class AssetStore {
   }
 
   private grow(capacity: number): void {
-    const copy = <T extends Float64Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+    const copy = <T extends Float64Array<ArrayBufferLike> | Uint8Array<ArrayBufferLike>>(old: T, make: (n: number) => T): T => {
       const next = make(capacity);
       next.set(old.subarray(0, this.size));
       return next;
@@ -37,6 +37,19 @@ export class AssetStore {
     this.lat = copy(this.lat, (n) => new Float64Array(n));
     this.state = copy(this.state, (n) => new Uint8Array(n));
     this.kind = copy(this.kind, (n) => new Uint8Array(n));
+  }
+
+  /** Takes over arrays built elsewhere (the snapshot worker); `ids[i]` belongs to index i. */
+  static fromArrays(ids: string[], lon: Float64Array, lat: Float64Array, state: Uint8Array, kind: Uint8Array): AssetStore {
+    const store = new AssetStore(0);
+    store.ids = ids;
+    store.lon = lon;
+    store.lat = lat;
+    store.state = state;
+    store.kind = kind;
+    store.size = ids.length;
+    for (let i = 0; i < ids.length; i++) store.index.set(ids[i]!, i);
+    return store;
   }
 
   indexOf(id: string): number | undefined {

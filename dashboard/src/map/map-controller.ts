@@ -1,11 +1,12 @@
-import type { AssetState, Basemap, DeviceStateEvent, MapSnapshot, TruckPositionEvent, VehicleTrail } from '@sanitation/contracts';
-import { ApiError, api } from '../api/http';
+import type { Basemap, DeviceStateEvent, MapSnapshot, TruckPositionEvent, VehicleTrail } from '@sanitation/contracts';
+import { ApiError, api, buildUrl } from '../api/http';
+import { session } from '../auth/session';
 import { uiConfig } from '../app/ui-config';
 import { FrameBatcher } from '../live/frame-batcher';
 import { live } from '../live/live-connection';
 import { selection, select, type Selection } from '../state/selection';
 import { trail, type TrailRequest } from '../state/trail';
-import { AggregateGrid } from './aggregate-grid';
+import { AggregateGrid, BAND_SIZES } from './aggregate-grid';
 import { CLICKABLE, SRC, addAssetLayers, assetFeatures, trailFeatures, truckFeatures } from './asset-layers';
 import { classifyAsset } from './asset-state';
 import { AssetStore } from './asset-store';
@@ -13,6 +14,8 @@ import { CellGlLayer } from './cell-gl-layer';
 import { addIcons } from './icons';
 import { createMap, preloadMapLibrary, type GeoJSONSource, type MapInstance } from './map-adapter';
 import { localStyle } from './map-style';
+import { snapshotArrays, type SnapshotArrays } from './snapshot-arrays';
+import type { SnapshotReply, SnapshotRequest } from './snapshot.worker';
 import { TruckMotion } from './truck-motion';
 import { assetsInBbox, containsBbox, inBbox, padBbox, type Bbox } from './viewport';
 
@@ -103,15 +106,15 @@ export class MapController {
     const config = uiConfig();
     // The snapshot (large) downloads while the map library and style load.
     preloadMapLibrary(config.mapboxToken);
-    const snapshotP = api.get<MapSnapshot>('/map/snapshot');
+    const snapshotP = fetchSnapshot();
     snapshotP.catch(() => undefined);
     const basemap = await loadBasemap();
     // Without a base map the assets give the extent, so wait for them first.
     const early = basemap ? null : await snapshotP;
     if (this.destroyed) return;
-    const bounds = basemap?.properties.bbox ?? boundsOf(early?.devices ?? []);
+    const bounds = basemap?.properties.bbox ?? (early ? boundsOf(early) : null);
     const centerLat = basemap?.properties.center[1] ?? (bounds ? (bounds[1] + bounds[3]) / 2 : 0);
-    this.grid = new AggregateGrid(centerLat);
+    this.grid = new AggregateGrid(centerLat, BAND_SIZES, true);
     const created = await createMap({
       container: this.container,
       localStyle: localStyle(basemap),
@@ -181,23 +184,16 @@ export class MapController {
     };
   }
 
-  private loadSnapshot(snapshot: MapSnapshot): void {
-    const store = new AssetStore(Math.max(4096, snapshot.devices.length));
-    const grid = new AggregateGrid(this.grid.centerLat);
+  private loadSnapshot(snapshot: SnapshotArrays): void {
     const now = performance.now();
-    for (const d of snapshot.devices) {
-      if (d.kind === 'truck') {
-        this.motion.update(d.id, d.lon, d.lat, null, now);
-        if (!d.online) this.truckOffline.add(d.id);
-        continue;
-      }
-      const state = classifyAsset(d.kind, d.values, d.online);
-      store.put(d.id, d.kind, d.lon, d.lat, state);
-      grid.add(d.lon, d.lat, state);
+    for (const t of snapshot.truckDevices) {
+      this.motion.update(t.id, t.lon, t.lat, null, now);
+      if (!t.online) this.truckOffline.add(t.id);
     }
     for (const t of snapshot.trucks) this.motion.update(t.deviceId, t.lon, t.lat, t.headingDeg, now);
-    this.store = store;
-    this.grid = grid;
+    this.store = AssetStore.fromArrays(snapshot.ids, snapshot.lon, snapshot.lat, snapshot.state, snapshot.kind);
+    // Bands are filled from the store when first shown (one scan), then kept current per update.
+    this.grid = new AggregateGrid(this.grid.centerLat, BAND_SIZES, true);
     this.cellsDirty = true;
     this.detailBox = null;
   }
@@ -238,7 +234,7 @@ export class MapController {
       live.on('resynced', () => {
         if (!this.missedLive) return;
         this.missedLive = false;
-        void api.get<MapSnapshot>('/map/snapshot').then((s) => {
+        void fetchSnapshot().then((s) => {
           if (this.destroyed) return;
           this.loadSnapshot(s);
           this.onViewChanged();
@@ -324,7 +320,7 @@ export class MapController {
     // One setData in flight per source: maplibre would coalesce a second one, and back-pressure
     // keeps a slow (software-rendered) map from queueing work it cannot draw anyway.
     if (this.cellsDirty) {
-      const cells = this.mode === 'cells' ? this.grid.bands[this.band]!.collect() : [];
+      const cells = this.mode === 'cells' ? this.grid.ensure(this.band, this.store).collect() : [];
       this.cellCount = cells.length;
       this.cellLayer.setCells(cells, seq);
       this.pushes++;
@@ -446,14 +442,31 @@ async function loadBasemap(): Promise<Basemap | null> {
   }
 }
 
-function boundsOf(devices: readonly AssetState[]): Bbox | null {
-  if (devices.length === 0) return null;
+function boundsOf(a: SnapshotArrays): Bbox | null {
+  if (a.ids.length === 0) return null;
   const b: Bbox = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const d of devices) {
-    b[0] = Math.min(b[0], d.lon);
-    b[1] = Math.min(b[1], d.lat);
-    b[2] = Math.max(b[2], d.lon);
-    b[3] = Math.max(b[3], d.lat);
+  for (let i = 0; i < a.ids.length; i++) {
+    b[0] = Math.min(b[0], a.lon[i]!);
+    b[1] = Math.min(b[1], a.lat[i]!);
+    b[2] = Math.max(b[2], a.lon[i]!);
+    b[3] = Math.max(b[3], a.lat[i]!);
   }
   return b;
+}
+
+/** The snapshot as typed arrays, parsed in a worker where there is one (not in jsdom). */
+async function fetchSnapshot(): Promise<SnapshotArrays> {
+  if (typeof Worker === 'undefined') return snapshotArrays(await api.get<MapSnapshot>('/map/snapshot'));
+  const worker = new Worker(new URL('./snapshot.worker.ts', import.meta.url), { type: 'module' });
+  try {
+    const reply = await new Promise<SnapshotReply>((resolve, reject) => {
+      worker.onmessage = (e: MessageEvent<SnapshotReply>) => resolve(e.data);
+      worker.onerror = (e) => reject(new Error(e.message || 'snapshot worker failed'));
+      worker.postMessage({ url: buildUrl('/map/snapshot'), token: session.get()?.token ?? null } satisfies SnapshotRequest);
+    });
+    if (!reply.ok) throw new ApiError(reply.status, reply.message, null);
+    return reply;
+  } finally {
+    worker.terminate();
+  }
 }
