@@ -1,7 +1,7 @@
 import type { Crew, Job, Vehicle } from '@sanitation/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { isOverdue, NO_FILTERS, parseUnitValue, unitsFor, visibleJobs, zonesOf } from '../src/features/jobs/job-queue.logic';
-import { cityDayRange, formatCityTime, serverNow, syncServerClock } from '../src/features/jobs/server-time';
+import { cityDayRange, formatCityTime, serverNow, syncServerClock } from '../src/app/server-time';
 
 const NOW = Date.parse('2026-11-27T08:00:00Z');
 const job = (over: Partial<Job>): Job =>

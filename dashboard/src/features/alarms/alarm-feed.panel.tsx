@@ -6,7 +6,7 @@ import { alarms } from '../../state/dispatch.stores';
 import { select } from '../../state/selection';
 import { useStore } from '../../state/store';
 import { errorText, onReconnect, useNow } from '../jobs/panel-hooks';
-import { syncServerClock } from '../jobs/server-time';
+import { syncServerClock } from '../../app/server-time';
 import { beep } from './alarm-cue';
 import { criticalUnacknowledged, newCritical, visibleAlarms } from './alarm-feed.logic';
 import { AlarmRow } from './alarm-row';

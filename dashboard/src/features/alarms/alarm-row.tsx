@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { locale, useT } from '../../i18n/i18n';
 import { useStore } from '../../state/store';
 import { errorText } from '../jobs/panel-hooks';
-import { cityTimeZone, formatCityTime, formatRelative } from '../jobs/server-time';
+import { cityTimeZone, formatCityTime, formatRelative } from '../../app/server-time';
 import { acknowledgeAlarm, resolveAlarm } from './alarms.api';
 
 const stop = (e: Event) => e.stopPropagation();

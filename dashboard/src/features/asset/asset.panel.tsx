@@ -11,7 +11,7 @@ import { loadAlarms } from '../alarms/alarms.api';
 import { compareJobs, isOpen } from '../jobs/job-queue.logic';
 import { loadJobs } from '../jobs/jobs.api';
 import { errorText, useNow } from '../jobs/panel-hooks';
-import { cityTimeZone, formatCityTime, formatRelative } from '../jobs/server-time';
+import { cityTimeZone, formatCityTime, formatRelative } from '../../app/server-time';
 import { loadAsset } from './asset.api';
 import { HistoryCharts } from './history-chart';
 import { formatValue } from './history-query';

@@ -5,7 +5,7 @@ import 'uplot/dist/uPlot.min.css';
 import { locale, useT } from '../../i18n/i18n';
 import { useStore } from '../../state/store';
 import { errorText } from '../jobs/panel-hooks';
-import { cityTimeZone, serverNow } from '../jobs/server-time';
+import { cityTimeZone, serverNow } from '../../app/server-time';
 import { loadHistory } from './asset.api';
 import { CHART_FIELDS, FIELD_UNITS, HISTORY_RANGES, historyQuery, seriesOf, type HistoryRange } from './history-query';
 

@@ -1,6 +1,6 @@
 import type { Vehicle } from '@sanitation/contracts';
 import type { TrailRequest } from '../../state/trail';
-import { cityDayRange } from '../jobs/server-time';
+import { cityDayRange } from '../../app/server-time';
 
 export const TRAIL_RECENT_MS = 4 * 3_600_000;
 /** Replay speed: trail time covered per wall-clock second while playing (a day in ~2.4 min). */

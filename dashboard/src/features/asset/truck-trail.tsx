@@ -4,7 +4,7 @@ import { locale, useT } from '../../i18n/i18n';
 import { useStore } from '../../state/store';
 import { trail } from '../../state/trail';
 import { errorText } from '../jobs/panel-hooks';
-import { cityDateString, cityTimeZone, formatCityTime, serverNow } from '../jobs/server-time';
+import { cityDateString, cityTimeZone, formatCityTime, serverNow } from '../../app/server-time';
 import { loadVehicles } from './asset.api';
 import { dayReplay, recentTrail, REPLAY_MS_PER_SECOND, REPLAY_TICK_MS, seekReplay, stepReplay, vehicleOf } from './trail-replay';
 

@@ -4,7 +4,7 @@ import { api, ApiError } from '../../api/http';
 import { locale, useT } from '../../i18n/i18n';
 import { jobs } from '../../state/dispatch.stores';
 import { useStore } from '../../state/store';
-import { serverNow } from '../jobs/server-time';
+import { serverNow } from '../../app/server-time';
 import { allowedTransitions, geoUri, readingRows, type WorkStatus } from './crew-jobs';
 import { fetchPhotoObjectUrl, uploadJobPhoto } from './job-photos.api';
 import { preparePhoto } from './photo-resize';

@@ -7,7 +7,7 @@ import { JobRow } from './job-row';
 import { NO_FILTERS, visibleJobs, zonesOf, type JobFilters } from './job-queue.logic';
 import { loadJobs } from './jobs.api';
 import { errorText, onReconnect, useNow } from './panel-hooks';
-import { syncServerClock } from './server-time';
+import { syncServerClock } from '../../app/server-time';
 import './jobs.css';
 
 const PAGE_ROWS = 300;

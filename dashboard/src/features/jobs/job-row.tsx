@@ -6,7 +6,7 @@ import { useStore } from '../../state/store';
 import { canAssign, canCancel, formatTravel, isOpen, isOverdue, parseUnitValue, unitsFor } from './job-queue.logic';
 import { errorText } from './panel-hooks';
 import { acceptProposal, assignTo, cancelJob, loadJob, loadUnits } from './jobs.api';
-import { cityTimeZone, formatCityTime, formatRelative } from './server-time';
+import { cityTimeZone, formatCityTime, formatRelative } from '../../app/server-time';
 
 interface Props {
   job: Job;

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../api/http';
 import { live, type LiveStatus } from '../../live/live-connection';
 import type { Store } from '../../state/store';
-import { clockSpeed, serverNow } from './server-time';
+import { clockSpeed, serverNow } from '../../app/server-time';
 
 /** The server's message for an API error (it names the field), else the error's text. */
 export const errorText = (err: unknown): string => (err instanceof ApiError || err instanceof Error ? err.message : String(err));

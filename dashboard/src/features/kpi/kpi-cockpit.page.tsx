@@ -4,7 +4,7 @@ import { api } from '../../api/http';
 import { uiConfig } from '../../app/ui-config';
 import { locale, useT } from '../../i18n/i18n';
 import { useStore } from '../../state/store';
-import { serverNow, syncServerClock } from '../jobs/server-time';
+import { serverNow, syncServerClock } from '../../app/server-time';
 import { cardsOf, formatFraction, formatKm, formatMinutes, formatPercent, rateAttribute, rateTone } from './kpi-format';
 import { defaultPeriod, periodProblem, periodRange, trendBucket, type PeriodDates } from './kpi-period';
 import { KpiTrendChart } from './kpi-trend.chart';

@@ -1,6 +1,6 @@
 import type { UiConfig } from '@sanitation/contracts';
-import { api } from '../../api/http';
-import { uiConfig } from '../../app/ui-config';
+import { api } from '../api/http';
+import { uiConfig } from './ui-config';
 
 /**
  * The server's clock as the panels see it. The demo may run a simulated clock (clockSpeed ≠ 1,
