@@ -148,7 +148,7 @@ async function main() {
       .map((e) => `${e.name.replace(/^.*\//, '').slice(0, 24)} ${Math.round(e.startTime)}→${Math.round(e.responseEnd)}`),
   }));
   const tm = first.stats.timings;
-  console.log(`[first render] page: ${first.resources.join(', ')}; map: data ${Math.round(tm.data)}, library ${Math.round(tm.library)}, store ${Math.round(tm.store)}, style loaded ${Math.round(tm.load)} ms`);
+  console.log(`[first render] page: ${first.resources.join(', ')}; map: data ${Math.round(tm.data)}, library ${Math.round(tm.library)}, store ${Math.round(tm.store)}, style loaded ${Math.round(tm.load)}, layers added ${Math.round(tm.layers)}, cells pushed ${Math.round(tm.firstPush)}, drawn ${Math.round(tm.firstDrawn)} ms`);
   console.log(`[first render] ${(first.ms / 1000).toFixed(2)} s after navigation start: ${fmt(first.stats.assets)} assets as ${fmt(first.stats.cells)} cells (mode ${first.stats.mode}, ${first.stats.library})`);
   await sleep(1000);
   await page.screenshot({ path: join(ARTIFACTS, 'city-idle.png') });

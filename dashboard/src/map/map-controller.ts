@@ -141,6 +141,7 @@ export class MapController {
     addAssetLayers(map);
     map.addLayer(this.cellLayer as never, CLICKABLE.assets);
     this.wire(map);
+    this.timings.layers = performance.now();
     this.onViewChanged();
     this.drawTrucks();
     window.__opsMap = {
@@ -208,6 +209,7 @@ export class MapController {
       if (this.cellsDirty || this.detailDirty) this.push(false);
     });
     map.on('render', () => {
+      if (this.timings.firstPush !== undefined && !this.cellLayer.uploadPending) this.timings.firstDrawn ??= performance.now();
       this.drawn = Math.max(this.drawn, this.cellLayer.drawnSeq);
       // A push counts as drawn on the first frame after its data reached the source and its tiles loaded.
       while (this.pending.length > 0) {
@@ -323,6 +325,7 @@ export class MapController {
       const cells = this.mode === 'cells' ? this.grid.ensure(this.band, this.store).collect() : [];
       this.cellCount = cells.length;
       this.cellLayer.setCells(cells, seq);
+      this.timings.firstPush ??= performance.now();
       this.pushes++;
       this.cellsDirty = false;
     }
