@@ -1,6 +1,5 @@
-import type { Basemap, DeviceStateEvent, MapSnapshot, TruckPositionEvent, VehicleTrail } from '@sanitation/contracts';
-import { ApiError, api, buildUrl } from '../api/http';
-import { session } from '../auth/session';
+import type { DeviceStateEvent, TruckPositionEvent, VehicleTrail } from '@sanitation/contracts';
+import { api } from '../api/http';
 import { uiConfig } from '../app/ui-config';
 import { FrameBatcher } from '../live/frame-batcher';
 import { live } from '../live/live-connection';
@@ -14,8 +13,8 @@ import { CellGlLayer } from './cell-gl-layer';
 import { addIcons } from './icons';
 import { createMap, preloadMapLibrary, type GeoJSONSource, type MapInstance } from './map-adapter';
 import { localStyle } from './map-style';
-import { snapshotArrays, type SnapshotArrays } from './snapshot-arrays';
-import type { SnapshotReply, SnapshotRequest } from './snapshot.worker';
+import { boundsOf, fetchSnapshot, loadBasemap } from './map-data';
+import type { SnapshotArrays } from './snapshot-arrays';
 import { TruckMotion } from './truck-motion';
 import { assetsInBbox, containsBbox, inBbox, padBbox, type Bbox } from './viewport';
 
@@ -433,43 +432,5 @@ export class MapController {
     const current = trail.get();
     const features = this.trailData && current ? trailFeatures(this.trailData, current.replayAt) : [];
     src.setData({ type: 'FeatureCollection', features } as never);
-  }
-}
-
-async function loadBasemap(): Promise<Basemap | null> {
-  try {
-    return await api.get<Basemap>('/map/basemap');
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return null; // none uploaded: plain background
-    throw err;
-  }
-}
-
-function boundsOf(a: SnapshotArrays): Bbox | null {
-  if (a.ids.length === 0) return null;
-  const b: Bbox = [Infinity, Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < a.ids.length; i++) {
-    b[0] = Math.min(b[0], a.lon[i]!);
-    b[1] = Math.min(b[1], a.lat[i]!);
-    b[2] = Math.max(b[2], a.lon[i]!);
-    b[3] = Math.max(b[3], a.lat[i]!);
-  }
-  return b;
-}
-
-/** The snapshot as typed arrays, parsed in a worker where there is one (not in jsdom). */
-async function fetchSnapshot(): Promise<SnapshotArrays> {
-  if (typeof Worker === 'undefined') return snapshotArrays(await api.get<MapSnapshot>('/map/snapshot'));
-  const worker = new Worker(new URL('./snapshot.worker.ts', import.meta.url), { type: 'module' });
-  try {
-    const reply = await new Promise<SnapshotReply>((resolve, reject) => {
-      worker.onmessage = (e: MessageEvent<SnapshotReply>) => resolve(e.data);
-      worker.onerror = (e) => reject(new Error(e.message || 'snapshot worker failed'));
-      worker.postMessage({ url: buildUrl('/map/snapshot'), token: session.get()?.token ?? null } satisfies SnapshotRequest);
-    });
-    if (!reply.ok) throw new ApiError(reply.status, reply.message, null);
-    return reply;
-  } finally {
-    worker.terminate();
   }
 }
