@@ -1,5 +1,5 @@
 import type { VehicleTrail } from '@sanitation/contracts';
-import { ASSET_STATES, STATE_COLOURS } from './asset-state';
+import { ASSET_STATES, STATE, STATE_COLOURS } from './asset-state';
 import type { AssetStore } from './asset-store';
 import type { LayerSpecification, MapInstance } from './map-adapter';
 import type { TruckPose } from './truck-motion';
@@ -45,6 +45,7 @@ const layers: LayerSpecification[] = [
       'icon-allow-overlap': true,
       'icon-ignore-placement': true,
     },
+    paint: { 'icon-color': ['match', ['get', 's'], [STATE['lamp-on'], STATE['level-mid']], '#1b2430', '#ffffff'] },
   },
   {
     id: 'ops-selected-ring',

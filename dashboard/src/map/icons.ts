@@ -72,7 +72,8 @@ export function addIcons(map: MapInstance): void {
     if (!g) return; // jsdom / no 2D canvas: circles alone still show the state
     g.fillStyle = '#ffffff';
     fn(g);
-    if (!map.hasImage(`icon-${kind}`)) map.addImage(`icon-${kind}`, g.getImageData(0, 0, SIZE, SIZE), { pixelRatio: 2 });
+    // SDF so the layer can tint it: dark on the light (lamp on, filling) circles, white elsewhere.
+    if (!map.hasImage(`icon-${kind}`)) map.addImage(`icon-${kind}`, g.getImageData(0, 0, SIZE, SIZE), { pixelRatio: 2, sdf: true });
   }
   const g = canvas();
   if (!g) return;
