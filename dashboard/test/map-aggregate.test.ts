@@ -68,7 +68,7 @@ describe('AggregateGrid', () => {
 
 describe('cell drawing and snapshot arrays', () => {
   it('colours an area by the share needing attention and grows it with the count', async () => {
-    const { cellColour, cellRadius } = await import('../src/map/cell-gl-layer');
+    const { cellColour, cellRadius } = await import('../src/map/map-overlay');
     const { SEVERITY_COLOURS, STATE_COLOURS } = await import('../src/map/asset-state');
     expect(cellColour(3, 0.01)).toBe(SEVERITY_COLOURS[0]); // one full bin among hundreds stays green
     expect(cellColour(2, 0.08)).toBe(SEVERITY_COLOURS[1]);

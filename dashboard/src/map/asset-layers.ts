@@ -2,11 +2,11 @@ import type { VehicleTrail } from '@sanitation/contracts';
 import { ASSET_STATES, STATE, STATE_COLOURS } from './asset-state';
 import type { AssetStore } from './asset-store';
 import type { LayerSpecification, MapInstance } from './map-adapter';
-import type { TruckPose } from './truck-motion';
 
 /** Source ids of the asset overlay (drawn over the base map, whichever library runs). */
-export const SRC = { assets: 'ops-assets', trucks: 'ops-trucks', trail: 'ops-trail', selected: 'ops-selected' } as const;
-export const CLICKABLE = { cells: 'ops-cells', assets: 'ops-assets', icons: 'ops-asset-icons', trucks: 'ops-trucks' } as const;
+// Cells and trucks are not map layers: the overlay canvases draw them (map-overlay.ts).
+export const SRC = { assets: 'ops-assets', trail: 'ops-trail', selected: 'ops-selected' } as const;
+export const CLICKABLE = { assets: 'ops-assets', icons: 'ops-asset-icons' } as const;
 /** From this zoom the icons are drawn over the coloured dots. */
 export const ICON_ZOOM = 15.5;
 
@@ -54,20 +54,6 @@ const layers: LayerSpecification[] = [
     paint: { 'circle-radius': 18, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 },
   },
   {
-    id: CLICKABLE.trucks,
-    type: 'symbol',
-    source: SRC.trucks,
-    layout: {
-      'icon-image': 'icon-truck',
-      'icon-rotate': ['get', 'h'],
-      'icon-rotation-alignment': 'map',
-      'icon-size': ['interpolate', ['linear'], ['zoom'], 11, 0.7, 16, 1.1],
-      'icon-allow-overlap': true,
-      'icon-ignore-placement': true,
-    },
-    paint: { 'icon-opacity': ['case', ['get', 'off'], 0.45, 1] },
-  },
-  {
     id: 'ops-trail-cursor',
     type: 'circle',
     source: SRC.trail,
@@ -94,14 +80,6 @@ export function assetFeatures(store: AssetStore, indices: readonly number[]): un
     };
   }
   return out;
-}
-
-export function truckFeatures(poses: readonly TruckPose[], offline: ReadonlySet<string>): unknown[] {
-  return poses.map((p) => ({
-    type: 'Feature',
-    geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
-    properties: { id: p.id, h: Math.round(p.heading), off: offline.has(p.id) },
-  }));
 }
 
 /** The trail up to `until` (all of it when null), and a cursor at the position at `until`. */

@@ -3,7 +3,7 @@ import type { MapInstance } from './map-adapter';
 
 /**
  * Icons drawn on a canvas at run time (no sprite sheet to fetch): a white pictogram per device
- * kind, laid over the state-coloured circle when zoomed in, and a truck arrow rotated by heading.
+ * kind, laid over the state-coloured circle when zoomed in (trucks are drawn by the map overlay).
  */
 const SIZE = 48;
 
@@ -52,20 +52,6 @@ const draw: Record<Exclude<DeviceKind, 'truck'>, (g: CanvasRenderingContext2D) =
   },
 };
 
-function truckArrow(g: CanvasRenderingContext2D): void {
-  g.beginPath();
-  g.moveTo(24, 4);
-  g.lineTo(40, 42);
-  g.lineTo(24, 34);
-  g.lineTo(8, 42);
-  g.closePath();
-  g.fillStyle = '#3da5ff';
-  g.fill();
-  g.lineWidth = 3;
-  g.strokeStyle = '#ffffff';
-  g.stroke();
-}
-
 export function addIcons(map: MapInstance): void {
   for (const [kind, fn] of Object.entries(draw)) {
     const g = canvas();
@@ -75,8 +61,4 @@ export function addIcons(map: MapInstance): void {
     // SDF so the layer can tint it: dark on the light (lamp on, filling) circles, white elsewhere.
     if (!map.hasImage(`icon-${kind}`)) map.addImage(`icon-${kind}`, g.getImageData(0, 0, SIZE, SIZE), { pixelRatio: 2, sdf: true });
   }
-  const g = canvas();
-  if (!g) return;
-  truckArrow(g);
-  if (!map.hasImage('icon-truck')) map.addImage('icon-truck', g.getImageData(0, 0, SIZE, SIZE), { pixelRatio: 2 });
 }

@@ -6,14 +6,14 @@ import { live } from '../live/live-connection';
 import { selection, select, type Selection } from '../state/selection';
 import { trail, type TrailRequest } from '../state/trail';
 import { AggregateGrid, BAND_SIZES } from './aggregate-grid';
-import { CLICKABLE, SRC, addAssetLayers, assetFeatures, trailFeatures, truckFeatures } from './asset-layers';
+import { CLICKABLE, SRC, addAssetLayers, assetFeatures, trailFeatures } from './asset-layers';
 import { classifyAsset } from './asset-state';
 import { AssetStore } from './asset-store';
-import { CellGlLayer } from './cell-gl-layer';
 import { addIcons } from './icons';
 import { createMap, preloadMapLibrary, type GeoJSONSource, type MapInstance } from './map-adapter';
 import { localStyle } from './map-style';
 import { boundsOf, fetchSnapshot, loadBasemap } from './map-data';
+import { MapOverlay } from './map-overlay';
 import type { SnapshotArrays } from './snapshot-arrays';
 import { TruckMotion } from './truck-motion';
 import { assetsInBbox, containsBbox, inBbox, padBbox, type Bbox } from './viewport';
@@ -21,13 +21,12 @@ import { assetsInBbox, containsBbox, inBbox, padBbox, type Bbox } from './viewpo
 /** Individual assets are drawn from this zoom on, or earlier when the padded view holds at most DETAIL_MAX. */
 const DETAIL_ZOOM = 14.5;
 const DETAIL_MAX = 4000;
-/** The cell collection is pushed to the GPU source at most this often while updates stream. */
-// Each repaint of the whole map costs ~50–100 ms in software WebGL at wall-screen size, so the
-// aggregate is repainted a few times a second, not per update (frame time vs. update delay).
-const CELL_PUSH_MS = 350;
+/** The cells are redrawn at most this often while updates stream. */
+// A push redraws only the overlay canvas (a few ms), never the base map, so this is about
+// update delay vs. main-thread time for rebuilding the cells, not about repaint cost.
+const CELL_PUSH_MS = 150;
 const DETAIL_PUSH_MS = 50;
 const FLY_ZOOM = 17;
-const TRUCK_STEP_MS = 80;
 
 export interface OpsMapStats {
   library: 'maplibre' | 'mapbox';
@@ -41,6 +40,8 @@ export interface OpsMapStats {
   received: number;
   drawn: number;
   pushes: number;
+  /** How long the last overlay (cells) draw took. */
+  overlayDrawMs: number;
   /** Source pushes not yet drawn, and the map's own loading flags (for the browser tests). */
   pending: string[];
   loaded: boolean;
@@ -74,7 +75,7 @@ export class MapController {
   private readonly motion = new TruckMotion(1000);
   private readonly truckOffline = new Set<string>();
   private readonly cleanups: (() => void)[] = [];
-  private readonly cellLayer = new CellGlLayer(CLICKABLE.cells);
+  private overlay: MapOverlay | null = null;
   private readonly batcher = new FrameBatcher<DeviceStateEvent>((events) => this.apply(events));
   private mode: 'cells' | 'detail' = 'cells';
   private band = 0;
@@ -93,7 +94,6 @@ export class MapController {
   // update-visible accounting (debug hook)
   private cellCount = 0;
   private readonly timings: Record<string, number> = {};
-  private lastTruckDraw = 0;
   private received = 0;
   private drawn = 0;
   private pushes = 0;
@@ -138,7 +138,20 @@ export class MapController {
     this.timings.load = performance.now();
     addIcons(map);
     addAssetLayers(map);
-    map.addLayer(this.cellLayer as never, CLICKABLE.assets);
+    this.overlay = new MapOverlay(map.getCanvasContainer(), {
+      project: (lon, lat) => {
+        const p = map.project([lon, lat]);
+        return [p.x, p.y];
+      },
+      zoom: () => map.getZoom(),
+      bearing: () => map.getBearing(),
+      pitch: () => map.getPitch(),
+      center: () => {
+        const c = map.getCenter();
+        return [c.lng, c.lat];
+      },
+      size: () => [map.getContainer().clientWidth, map.getContainer().clientHeight],
+    });
     this.wire(map);
     this.timings.layers = performance.now();
     this.onViewChanged();
@@ -148,8 +161,8 @@ export class MapController {
         const p = map.project([lon, lat]);
         return [p.x, p.y];
       },
-      // Not map.loaded(): gliding trucks keep their small source reloading.
-      isIdle: () => !map.isMoving() && this.pending.length === 0 && !this.cellLayer.uploadPending && this.pushes > 0,
+      // Everything given is drawn: no camera move, base tiles loaded, no source push or overlay draw waiting.
+      isIdle: () => !map.isMoving() && map.areTilesLoaded() && this.pending.length === 0 && !(this.overlay?.drawPending ?? true) && this.pushes > 0,
       stats: () => this.stats(),
       map,
     };
@@ -160,6 +173,8 @@ export class MapController {
     this.cleanups.forEach((c) => c());
     if (this.pushTimer) clearTimeout(this.pushTimer);
     cancelAnimationFrame(this.truckFrame);
+    this.overlay?.destroy();
+    this.overlay = null;
     if (window.__opsMap) delete window.__opsMap;
     this.map?.remove();
     this.map = null;
@@ -175,12 +190,13 @@ export class MapController {
       detail: this.detailIdx.length,
       trucks: this.motion.poses(performance.now()).length,
       received: this.received,
-      drawn: this.drawn,
+      drawn: Math.max(this.drawn, this.overlay?.drawnSeq ?? 0),
+      overlayDrawMs: this.overlay?.lastDrawMs ?? 0,
       pushes: this.pushes,
       pending: this.pending.map((p) => `${p.source}:${p.content ? 'content' : 'sent'}`),
       loaded: this.map?.loaded() ?? false,
       tilesLoaded: this.map?.areTilesLoaded() ?? false,
-      timings: { ...this.timings },
+      timings: { ...this.timings, ...(this.overlay?.firstCellsDrawn ? { firstDrawn: this.overlay.firstCellsDrawn } : {}) },
     };
   }
 
@@ -208,8 +224,8 @@ export class MapController {
       if (this.cellsDirty || this.detailDirty) this.push(false);
     });
     map.on('render', () => {
-      if (this.timings.firstPush !== undefined && !this.cellLayer.uploadPending) this.timings.firstDrawn ??= performance.now();
-      this.drawn = Math.max(this.drawn, this.cellLayer.drawnSeq);
+      // The camera may have moved: the overlay follows in the same frame.
+      this.overlay?.redraw();
       // A push counts as drawn on the first frame after its data reached the source and its tiles loaded.
       while (this.pending.length > 0) {
         const p = this.pending[0]!;
@@ -218,10 +234,19 @@ export class MapController {
         this.pending.shift();
       }
     });
-    for (const layer of [CLICKABLE.assets, CLICKABLE.icons, CLICKABLE.trucks]) {
+    for (const layer of [CLICKABLE.assets, CLICKABLE.icons]) {
       map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'));
       map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = ''));
     }
+    // Overlay items (trucks, cells) are not map layers: hover is tested on the overlay.
+    let overOverlay = false;
+    map.on('mousemove', (e) => {
+      const o = this.overlay;
+      const over = !!o && !!(o.hitTruck(e.point.x, e.point.y) ?? (this.mode === 'cells' ? o.hitCell(e.point.x, e.point.y) : null));
+      if (over) map.getCanvas().style.cursor = 'pointer';
+      else if (overOverlay) map.getCanvas().style.cursor = '';
+      overOverlay = over;
+    });
     map.on('click', (e) => this.onClick(e.point));
     this.cleanups.push(
       live.on('devices', (events) => {
@@ -323,7 +348,7 @@ export class MapController {
     if (this.cellsDirty) {
       const cells = this.mode === 'cells' ? this.grid.ensure(this.band, this.store).collect() : [];
       this.cellCount = cells.length;
-      this.cellLayer.setCells(cells, seq);
+      this.overlay?.setCells(cells, seq);
       this.timings.firstPush ??= performance.now();
       this.pushes++;
       this.cellsDirty = false;
@@ -352,20 +377,13 @@ export class MapController {
     this.drawTrucks();
   }
 
-  /** Redraws the truck source each frame while a truck glides, then stops asking for frames. */
+  /** Redraws the trucks (overlay only, the base map stays) each frame while one glides, then stops asking for frames. */
   private drawTrucks(): void {
     if (this.truckFrame) return;
     const step = () => {
       this.truckFrame = 0;
       const now = performance.now();
-      // ~12 steps a second: smooth enough for trucks, and each step repaints the whole map.
-      if (now - this.lastTruckDraw < TRUCK_STEP_MS) {
-        this.truckFrame = requestAnimationFrame(step);
-        return;
-      }
-      this.lastTruckDraw = now;
-      const src = this.map?.getSource(SRC.trucks) as GeoJSONSource | undefined;
-      src?.setData({ type: 'FeatureCollection', features: truckFeatures(this.motion.poses(now), this.truckOffline) } as never);
+      this.overlay?.setTrucks(this.motion.poses(now), this.truckOffline);
       if (this.motion.moving(now)) this.truckFrame = requestAnimationFrame(step);
     };
     this.truckFrame = requestAnimationFrame(step);
@@ -377,17 +395,23 @@ export class MapController {
       [point.x - 6, point.y - 6],
       [point.x + 6, point.y + 6],
     ];
-    const layers = [CLICKABLE.trucks, CLICKABLE.icons, CLICKABLE.assets].filter((l) => map.getLayer(l));
+    const truck = this.overlay?.hitTruck(point.x, point.y);
+    if (truck) {
+      this.clickedId = truck.id;
+      select({ id: truck.id, kind: 'truck', lat: truck.lat, lon: truck.lon });
+      return;
+    }
+    const layers = [CLICKABLE.icons, CLICKABLE.assets].filter((l) => map.getLayer(l));
     const hit = map.queryRenderedFeatures(box, { layers })[0];
     if (!hit) {
-      const cell = this.mode === 'cells' ? this.cellLayer.hit(point.x, point.y, (lon, lat) => { const p = map.project([lon, lat]); return [p.x, p.y]; }) : null;
+      const cell = this.mode === 'cells' ? (this.overlay?.hitCell(point.x, point.y) ?? null) : null;
       if (cell) map.easeTo({ center: cell.geometry.coordinates, zoom: Math.min(FLY_ZOOM, map.getZoom() + 2.5) });
       return;
     }
     const [lon, lat] = (hit.geometry as unknown as { coordinates: [number, number] }).coordinates;
     const id = String(hit.properties['id']);
     const i = this.store.indexOf(id);
-    const kind = hit.layer.id === CLICKABLE.trucks ? 'truck' : i !== undefined ? this.store.kindAt(i) : null;
+    const kind = i !== undefined ? this.store.kindAt(i) : null;
     this.clickedId = id;
     select({ id, kind, lat, lon });
   }
