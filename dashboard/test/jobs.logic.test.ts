@@ -102,7 +102,7 @@ describe('server clock', () => {
 describe('reload after a reconnect', () => {
   it('reloads when the socket comes back from a drop, not when the map only moves', async () => {
     const { Store } = await import('../src/state/store');
-    const { onReconnect } = await import('../src/features/jobs/panel-hooks');
+    const { onReconnect } = await import('../src/app/panel-hooks');
     const status = new Store<'offline' | 'connecting' | 'live' | 'error'>('live');
     const resynced = new Set<() => void>();
     const conn = { status, on: (_e: 'resynced', fn: () => void) => (resynced.add(fn), () => resynced.delete(fn)) };

@@ -4,7 +4,8 @@ import { CrewView } from '../features/crew/crew-view.page';
 import { KpiCockpit } from '../features/kpi/kpi-cockpit.page';
 import { LoginPage } from '../features/login/login.page';
 import { OpsPage } from './ops.page';
-import { LOCALES, locale, setLocale, useT, type Locale } from '../i18n/i18n';
+import { useT } from '../i18n/i18n';
+import { LanguageSelect } from '../i18n/language-select';
 import { live } from '../live/live-connection';
 import { useStore } from '../state/store';
 import { navigate, route, type Route } from './router';
@@ -13,7 +14,6 @@ function Header({ current }: { current: Route }) {
   const t = useT('common');
   const s = useStore(session)!;
   const status = useStore(live.status);
-  const lng = useStore(locale);
   const links: Route[] = s.role === 'crew' ? ['/crew'] : ['/ops', '/kpi'];
   return (
     <header class="app-header">
@@ -28,13 +28,7 @@ function Header({ current }: { current: Route }) {
       <span class={`live-status live-${status}`} data-testid="live-status">
         {t(`live.${status}`)}
       </span>
-      <select aria-label={t('language')} value={lng} data-testid="language" onChange={(e) => void setLocale((e.target as HTMLSelectElement).value as Locale)}>
-        {LOCALES.map((l) => (
-          <option key={l} value={l}>
-            {l === 'zh-CN' ? '中文' : 'English'}
-          </option>
-        ))}
-      </select>
+      <LanguageSelect />
       <span class="user">{s.username}</span>
       <button type="button" data-testid="logout" onClick={() => logout()}>
         {t('nav.logout')}

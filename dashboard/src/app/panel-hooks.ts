@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../../api/http';
-import { live, type LiveStatus } from '../../live/live-connection';
-import type { Store } from '../../state/store';
-import { clockSpeed, serverNow } from '../../app/server-time';
+import { ApiError } from '../api/http';
+import { live, type LiveStatus } from '../live/live-connection';
+import type { Store } from '../state/store';
+import { clockSpeed, serverNow, syncServerClock } from './server-time';
 
 /** The server's message for an API error (it names the field), else the error's text. */
 export const errorText = (err: unknown): string => (err instanceof ApiError || err instanceof Error ? err.message : String(err));
@@ -45,4 +45,44 @@ export function onReconnect(fn: () => void, conn: LiveLike = live): () => void {
     offStatus();
     offResync();
   };
+}
+
+/**
+ * Loads a panel's list on mount and again after the socket comes back from a drop (events may
+ * have been missed), re-anchoring the server clock each time; an older load is aborted.
+ */
+export function useReloadingLoad(load: (signal: AbortSignal) => Promise<unknown>): {
+  loading: boolean;
+  error: string | null;
+  setError: (error: string | null) => void;
+} {
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  useEffect(() => {
+    let ctl = new AbortController();
+    const reload = () => {
+      ctl.abort();
+      ctl = new AbortController();
+      const signal = ctl.signal;
+      setLoading(true);
+      void syncServerClock();
+      load(signal)
+        .then(() => setError(null))
+        .catch((err: unknown) => {
+          if (!signal.aborted) setError(errorText(err));
+        })
+        .finally(() => {
+          if (!signal.aborted) setLoading(false);
+        });
+    };
+    reload();
+    const off = onReconnect(reload);
+    return () => {
+      off();
+      ctl.abort();
+    };
+    // The loader is fixed for the panel's lifetime.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  return { loading, error, setError };
 }

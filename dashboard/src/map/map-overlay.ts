@@ -88,6 +88,8 @@ interface Cell {
 }
 
 const EDGE = 'rgba(14, 22, 32, 0.75)';
+/** Up to this many changed cells are repainted in place; more, and the whole canvas is. */
+const MAX_PARTIAL = 48;
 
 function overlayCanvas(parent: HTMLElement, name: string): HTMLCanvasElement {
   const c = document.createElement('canvas');
@@ -101,6 +103,9 @@ export class MapOverlay {
   private readonly cellCanvas: HTMLCanvasElement;
   private readonly truckCanvas: HTMLCanvasElement;
   private cells: Cell[] = [];
+  private byKey = new Map<number, Cell>();
+  /** Cells whose picture changed since the last draw (old and new look), or 'all'. */
+  private damage: Cell[] | 'all' = 'all';
   private trucks: readonly TruckPose[] = [];
   private truckOffline: ReadonlySet<string> = new Set();
   private seq = 0;
@@ -128,10 +133,23 @@ export class MapOverlay {
   }
 
   setCells(cells: readonly CellFeature[], seq: number): void {
+    const prev = this.byKey;
+    const next = new Map<number, Cell>();
+    const damage = this.damage;
     this.cells = cells.map((f) => {
       const [lon, lat] = f.geometry.coordinates;
-      return { f, mx: mercX(lon), my: mercY(lat), r: cellRadius(f.properties.count), colour: cellColour(f.properties.worst, f.properties.problemShare) };
+      const c: Cell = { f, mx: mercX(lon), my: mercY(lat), r: cellRadius(f.properties.count), colour: cellColour(f.properties.worst, f.properties.problemShare) };
+      next.set(f.properties.key, c);
+      const old = prev.get(f.properties.key);
+      // Most state updates do not change a cell's picture (its colour steps by share of problems).
+      if (damage !== 'all' && (!old || old.colour !== c.colour || old.r !== c.r || old.mx !== c.mx || old.my !== c.my)) {
+        damage.push(c);
+        if (old) damage.push(old);
+      }
+      return c;
     });
+    if (damage !== 'all') for (const [key, old] of prev) if (!next.has(key)) damage.push(old);
+    this.byKey = next;
     this.seq = seq;
     this.cellsDue = true;
     this.schedule();
@@ -148,6 +166,7 @@ export class MapOverlay {
   redraw(): void {
     this.resize();
     const p = projector(this.camera);
+    this.damage = 'all';
     this.drawCells(p);
     this.drawTrucks(p);
   }
@@ -208,6 +227,7 @@ export class MapOverlay {
     this.width = w;
     this.height = h;
     this.dpr = dpr;
+    this.damage = 'all';
     for (const c of [this.cellCanvas, this.truckCanvas]) {
       c.width = Math.round(w * dpr);
       c.height = Math.round(h * dpr);
@@ -216,11 +236,11 @@ export class MapOverlay {
     }
   }
 
-  private context(c: HTMLCanvasElement): CanvasRenderingContext2D | null {
+  private context(c: HTMLCanvasElement, clear = true): CanvasRenderingContext2D | null {
     const g = c.getContext('2d');
     if (!g) return null; // jsdom: nothing to draw on
     g.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-    g.clearRect(0, 0, this.width, this.height);
+    if (clear) g.clearRect(0, 0, this.width, this.height);
     return g;
   }
 
@@ -230,9 +250,26 @@ export class MapOverlay {
   private drawCells(p: Projector): void {
     const t0 = performance.now();
     this.cellsDue = false;
-    const g = this.context(this.cellCanvas);
     this.drawnSeq = this.seq;
+    const damage = this.damage;
+    this.damage = [];
+    // The picture already shows this data: nothing to paint.
+    if (damage !== 'all' && damage.length === 0) return;
+    // A few changed cells: repaint only around them, so the compositor redraws a small area.
+    const partial = damage !== 'all' && damage.length <= MAX_PARTIAL;
+    const g = this.context(this.cellCanvas, !partial);
     if (!g) return;
+    if (partial) {
+      g.save();
+      const clip = new Path2D();
+      for (const c of damage) {
+        const [x, y] = p(c.mx, c.my, c.f.geometry.coordinates[0], c.f.geometry.coordinates[1]);
+        const r = c.r + 2;
+        clip.rect(Math.floor(x - r), Math.floor(y - r), Math.ceil(2 * r) + 1, Math.ceil(2 * r) + 1);
+      }
+      g.clip(clip);
+      g.clearRect(0, 0, this.width, this.height);
+    }
     // One path per colour (few fill calls), circles outside the view skipped.
     const byColour = new Map<string, Path2D>();
     const edges = new Path2D();
@@ -255,6 +292,7 @@ export class MapOverlay {
     g.lineWidth = 1.5;
     g.strokeStyle = EDGE;
     g.stroke(edges);
+    if (partial) g.restore();
     if (this.cells.length > 0) this.firstCellsDrawn ??= performance.now();
     this.lastDrawMs = performance.now() - t0;
   }

@@ -5,8 +5,7 @@ import { useT } from '../../i18n/i18n';
 import { alarms } from '../../state/dispatch.stores';
 import { select } from '../../state/selection';
 import { useStore } from '../../state/store';
-import { errorText, onReconnect, useNow } from '../jobs/panel-hooks';
-import { syncServerClock } from '../../app/server-time';
+import { errorText, useNow, useReloadingLoad } from '../../app/panel-hooks';
 import { beep } from './alarm-cue';
 import { criticalUnacknowledged, newCritical, visibleAlarms } from './alarm-feed.logic';
 import { AlarmRow } from './alarm-row';
@@ -44,34 +43,10 @@ export function AlarmFeed({ canDispatch }: { canDispatch: boolean }) {
   const tc = useT('common');
   const all = useStore(alarms);
   const now = useNow();
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
+  const { loading, error, setError } = useReloadingLoad((signal) => loadAlarms({}, signal));
   const seen = useRef<Set<string>>(new Set());
   const [shown, setShown] = useState(PAGE_ROWS);
 
-  useEffect(() => {
-    let ctl = new AbortController();
-    const reload = () => {
-      ctl.abort();
-      ctl = new AbortController();
-      const signal = ctl.signal;
-      void syncServerClock();
-      loadAlarms({}, signal)
-        .then(() => setError(null))
-        .catch((err: unknown) => {
-          if (!signal.aborted) setError(errorText(err));
-        })
-        .finally(() => {
-          if (!signal.aborted) setLoading(false);
-        });
-    };
-    reload();
-    const off = onReconnect(reload);
-    return () => {
-      off();
-      ctl.abort();
-    };
-  }, []);
 
   const rows = useMemo(() => visibleAlarms(all.values(), now), [all, now]);
   const critical = useMemo(() => criticalUnacknowledged(all.values()), [all]);

@@ -2,7 +2,7 @@ import type { Alarm } from '@sanitation/contracts';
 import { useState } from 'preact/hooks';
 import { locale, useT } from '../../i18n/i18n';
 import { useStore } from '../../state/store';
-import { errorText } from '../jobs/panel-hooks';
+import { errorText } from '../../app/panel-hooks';
 import { cityTimeZone, formatCityTime, formatRelative } from '../../app/server-time';
 import { acknowledgeAlarm, resolveAlarm } from './alarms.api';
 

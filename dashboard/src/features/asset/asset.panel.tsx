@@ -10,7 +10,7 @@ import { compareAlarms } from '../alarms/alarm-feed.logic';
 import { loadAlarms } from '../alarms/alarms.api';
 import { compareJobs, isOpen } from '../jobs/job-queue.logic';
 import { loadJobs } from '../jobs/jobs.api';
-import { errorText, useNow } from '../jobs/panel-hooks';
+import { errorText, useNow } from '../../app/panel-hooks';
 import { cityTimeZone, formatCityTime, formatRelative } from '../../app/server-time';
 import { loadAsset } from './asset.api';
 import { HistoryCharts } from './history-chart';

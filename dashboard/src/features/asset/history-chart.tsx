@@ -4,7 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { locale, useT } from '../../i18n/i18n';
 import { useStore } from '../../state/store';
-import { errorText } from '../jobs/panel-hooks';
+import { errorText } from '../../app/panel-hooks';
 import { cityTimeZone, serverNow } from '../../app/server-time';
 import { loadHistory } from './asset.api';
 import { CHART_FIELDS, FIELD_UNITS, HISTORY_RANGES, historyQuery, seriesOf, type HistoryRange } from './history-query';

@@ -1,7 +1,7 @@
 import type { DeviceCommandRecord, SendCommandRequest } from '@sanitation/contracts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useT } from '../../i18n/i18n';
-import { errorText } from '../jobs/panel-hooks';
+import { errorText } from '../../app/panel-hooks';
 import { readCommand, sendCommand } from './asset.api';
 import { pollCommand, type CommandUiStatus } from './command-poller';
 

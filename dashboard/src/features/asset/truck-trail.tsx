@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { locale, useT } from '../../i18n/i18n';
 import { useStore } from '../../state/store';
 import { trail } from '../../state/trail';
-import { errorText } from '../jobs/panel-hooks';
+import { errorText } from '../../app/panel-hooks';
 import { cityDateString, cityTimeZone, formatCityTime, serverNow } from '../../app/server-time';
 import { loadVehicles } from './asset.api';
 import { dayReplay, recentTrail, REPLAY_MS_PER_SECOND, REPLAY_TICK_MS, seekReplay, stepReplay, vehicleOf } from './trail-replay';

@@ -6,8 +6,7 @@ import { useStore } from '../../state/store';
 import { JobRow } from './job-row';
 import { NO_FILTERS, visibleJobs, zonesOf, type JobFilters } from './job-queue.logic';
 import { loadJobs } from './jobs.api';
-import { errorText, onReconnect, useNow } from './panel-hooks';
-import { syncServerClock } from '../../app/server-time';
+import { errorText, useNow, useReloadingLoad } from '../../app/panel-hooks';
 import './jobs.css';
 
 const PAGE_ROWS = 300;
@@ -19,36 +18,11 @@ export function JobQueue({ canDispatch }: { canDispatch: boolean }) {
   const all = useStore(jobs);
   const now = useNow();
   const [filters, setFilters] = useState<JobFilters>(NO_FILTERS);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
+  const { loading, error, setError } = useReloadingLoad((signal) => loadJobs({}, signal));
   const [expanded, setExpanded] = useState<string | null>(null);
   // A city-wide backlog can hold thousands of jobs; the wall screen shows the most urgent first.
   const [shown, setShown] = useState(PAGE_ROWS);
 
-  useEffect(() => {
-    let ctl = new AbortController();
-    const reload = () => {
-      ctl.abort();
-      ctl = new AbortController();
-      const signal = ctl.signal;
-      setLoading(true);
-      void syncServerClock();
-      loadJobs({}, signal)
-        .then(() => setError(null))
-        .catch((err: unknown) => {
-          if (!signal.aborted) setError(errorText(err));
-        })
-        .finally(() => {
-          if (!signal.aborted) setLoading(false);
-        });
-    };
-    reload();
-    const off = onReconnect(reload);
-    return () => {
-      off();
-      ctl.abort();
-    };
-  }, []);
 
   // Closed states are not in the default load: fetch them when asked for.
   useEffect(() => {

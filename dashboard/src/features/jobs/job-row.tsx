@@ -4,7 +4,7 @@ import { locale, useT } from '../../i18n/i18n';
 import { select } from '../../state/selection';
 import { useStore } from '../../state/store';
 import { canAssign, canCancel, formatTravel, isOpen, isOverdue, parseUnitValue, unitsFor } from './job-queue.logic';
-import { errorText } from './panel-hooks';
+import { errorText } from '../../app/panel-hooks';
 import { acceptProposal, assignTo, cancelJob, loadJob, loadUnits } from './jobs.api';
 import { cityTimeZone, formatCityTime, formatRelative } from '../../app/server-time';
 

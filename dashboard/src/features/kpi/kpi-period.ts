@@ -1,3 +1,5 @@
+import { cityDateString, cityDayRange } from '../../app/server-time';
+
 /**
  * The cockpit's period in the city's clock: date inputs hold city dates (YYYY-MM-DD), the API
  * takes instants. A day runs from the city's midnight to the next (DST-safe via Intl).
@@ -15,44 +17,14 @@ export interface PeriodRange {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-function parts(ms: number, timeZone: string): Record<string, number> {
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  const out: Record<string, number> = {};
-  for (const p of fmt.formatToParts(new Date(ms))) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return out;
-}
-
-/** The zone's offset from UTC at instant `ms`, in ms (Asia/Shanghai: +8 h). */
-export function zoneOffsetMs(ms: number, timeZone: string): number {
-  const p = parts(ms, timeZone);
-  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
-
 /** The city date (YYYY-MM-DD) at instant `ms`. */
-export function cityDate(ms: number, timeZone: string): string {
-  const p = parts(ms, timeZone);
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
-}
+export const cityDate = (ms: number, timeZone: string): string => cityDateString(ms, timeZone);
 
 /** The instant of the city's midnight starting `date` (YYYY-MM-DD). */
 export function cityMidnight(date: string, timeZone: string): number {
-  const m = DATE.exec(date);
-  if (!m) throw new RangeError(`not a date: ${date}`);
-  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  // Two passes: the offset at the first guess may differ from the one at midnight across a DST change.
-  let t = wall - zoneOffsetMs(wall, timeZone);
-  t = wall - zoneOffsetMs(t, timeZone);
-  return t;
+  const range = cityDayRange(date, timeZone);
+  if (!range) throw new RangeError(`not a date: ${date}`);
+  return range.from;
 }
 
 /** The calendar date after `date`. */

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api/http';
 import { login } from '../../auth/session';
-import { LOCALES, locale, setLocale, useT, type Locale } from '../../i18n/i18n';
-import { useStore } from '../../state/store';
+import { useT } from '../../i18n/i18n';
+import { LanguageSelect } from '../../i18n/language-select';
 import './login.css';
 
 /** Which message a failed login shows: wrong credentials, a refused request, or no server. */
@@ -18,7 +18,6 @@ export function loginErrorKey(err: unknown): 'error.credentials' | 'error.invali
 /** Username/password form; on success the session store changes and the shell routes by role. */
 export function LoginPage() {
   const t = useT('login');
-  const lng = useStore(locale);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -43,13 +42,7 @@ export function LoginPage() {
       <form class="login-card" onSubmit={submit} noValidate>
         <div class="login-top">
           <h1>{t('title')}</h1>
-          <select aria-label={t('language')} value={lng} data-testid="language" onChange={(e) => void setLocale((e.target as HTMLSelectElement).value as Locale)}>
-            {LOCALES.map((l) => (
-              <option key={l} value={l}>
-                {l === 'zh-CN' ? '中文' : 'English'}
-              </option>
-            ))}
-          </select>
+          <LanguageSelect />
         </div>
         <p class="login-subtitle">{t('subtitle')}</p>
         <label>
