@@ -42,6 +42,7 @@ export interface OpsMapStats {
   pushes: number;
   /** How long the last overlay (cells) draw took. */
   overlayDrawMs: number;
+  overlayDamage: number;
   /** Source pushes not yet drawn, and the map's own loading flags (for the browser tests). */
   pending: string[];
   loaded: boolean;
@@ -192,6 +193,7 @@ export class MapController {
       received: this.received,
       drawn: Math.max(this.drawn, this.overlay?.drawnSeq ?? 0),
       overlayDrawMs: this.overlay?.lastDrawMs ?? 0,
+      overlayDamage: this.overlay?.lastDamage ?? -1,
       pushes: this.pushes,
       pending: this.pending.map((p) => `${p.source}:${p.content ? 'content' : 'sent'}`),
       loaded: this.map?.loaded() ?? false,

@@ -244,8 +244,9 @@ export class MapOverlay {
     return g;
   }
 
-  /** Milliseconds the last cell draw took (debug hook). */
+  /** Milliseconds the last cell draw took, and how many cells it repainted (-1 all) (debug hook). */
   lastDrawMs = 0;
+  lastDamage = -1;
 
   private drawCells(p: Projector): void {
     const t0 = performance.now();
@@ -253,6 +254,7 @@ export class MapOverlay {
     this.drawnSeq = this.seq;
     const damage = this.damage;
     this.damage = [];
+    this.lastDamage = damage === 'all' ? -1 : damage.length;
     // The picture already shows this data: nothing to paint.
     if (damage !== 'all' && damage.length === 0) return;
     // A few changed cells: repaint only around them, so the compositor redraws a small area.
@@ -311,9 +313,11 @@ export class MapOverlay {
     g.lineWidth = 3;
     g.strokeStyle = '#ffffff';
     g.fillStyle = STATE_COLOURS.truck;
+    let shown = 0;
     for (const t of this.trucks) {
       const [x, y] = p(mercX(t.lon), mercY(t.lat), t.lon, t.lat);
       if (x < -24 || y < -24 || x > this.width + 24 || y > this.height + 24) continue;
+      shown++;
       g.setTransform(this.dpr * s, 0, 0, this.dpr * s, x * this.dpr, y * this.dpr);
       g.rotate(((t.heading - bearing) * Math.PI) / 180);
       g.globalAlpha = this.truckOffline.has(t.id) ? 0.45 : 1;
@@ -327,5 +331,7 @@ export class MapOverlay {
       g.stroke();
     }
     g.globalAlpha = 1;
+    // An empty full-size layer still costs the compositor a blend on every frame it redraws.
+    this.truckCanvas.style.display = shown > 0 ? '' : 'none';
   }
 }
