@@ -90,7 +90,89 @@ export interface MapSnapshot {
 export const mapSnapshotQuerySchema = z.object({
   kind: z.enum(DEVICE_KINDS).optional(),
   zone: z.string().min(1).max(64).optional(),
+  /** `objects` (default): MapSnapshot; `columns`: MapSnapshotColumns. */
+  format: z.enum(['objects', 'columns']).optional(),
 });
 export type MapSnapshotQuery = z.infer<typeof mapSnapshotQuerySchema>;
 
 
+
+/**
+ * `GET /api/map/snapshot?format=columns`: the same snapshot as columns, one group per device kind
+ * (each with only its kind's reading fields). 100,000 assets as objects are ~18 MB of JSON, mostly
+ * repeated keys; as columns they are a fraction of that and parse without an object per asset,
+ * which is what the map's first render waits for. Row i of a group is one AssetState.
+ */
+export interface MapSnapshotKindColumns {
+  kind: DeviceKind;
+  ids: string[];
+  names: (string | null)[];
+  /** Index into MapSnapshotColumns.zones, -1 for none. */
+  zone: number[];
+  lat: number[];
+  lon: number[];
+  online: (0 | 1)[];
+  /** null before the first reading (then the asset has no values). */
+  ts: (number | null)[];
+  /** One column per reading field seen in this group; null where an asset has no such value. */
+  values: Record<string, (number | boolean | null)[]>;
+}
+
+export interface MapSnapshotColumns {
+  format: 'columns';
+  at: number;
+  zones: string[];
+  groups: MapSnapshotKindColumns[];
+  trucks: TruckPositionEvent[];
+}
+
+/** The object snapshot as columns (rows keep their order within each kind). */
+export function mapSnapshotColumns(snapshot: MapSnapshot): MapSnapshotColumns {
+  const zones: string[] = [];
+  const zoneIndex = new Map<string, number>();
+  const groups = new Map<DeviceKind, MapSnapshotKindColumns>();
+  for (const d of snapshot.devices) {
+    let g = groups.get(d.kind);
+    if (!g) groups.set(d.kind, (g = { kind: d.kind, ids: [], names: [], zone: [], lat: [], lon: [], online: [], ts: [], values: {} }));
+    const row = g.ids.length;
+    g.ids.push(d.id);
+    g.names.push(d.name);
+    let z = -1;
+    if (d.zone !== null) {
+      z = zoneIndex.get(d.zone) ?? -1;
+      if (z < 0) zoneIndex.set(d.zone, (z = zones.push(d.zone) - 1));
+    }
+    g.zone.push(z);
+    g.lat.push(d.lat);
+    g.lon.push(d.lon);
+    g.online.push(d.online ? 1 : 0);
+    g.ts.push(d.ts);
+    for (const column of Object.values(g.values)) column.push(null);
+    if (d.values) {
+      for (const [field, value] of Object.entries(d.values)) {
+        let column = g.values[field];
+        if (!column) g.values[field] = column = new Array<number | boolean | null>(row + 1).fill(null);
+        column[row] = value;
+      }
+    }
+  }
+  return { format: 'columns', at: snapshot.at, zones, groups: [...groups.values()], trucks: snapshot.trucks };
+}
+
+/** Columns back to the object snapshot (devices grouped by kind). */
+export function mapSnapshotFromColumns(c: MapSnapshotColumns): MapSnapshot {
+  const devices: AssetState[] = [];
+  for (const g of c.groups) {
+    const fields = Object.entries(g.values);
+    for (let i = 0; i < g.ids.length; i++) {
+      let values: ReadingValues | null = null;
+      if (g.ts[i] !== null) {
+        values = {};
+        for (const [field, column] of fields) if (column[i] !== null && column[i] !== undefined) values[field] = column[i]!;
+      }
+      const z = g.zone[i]!;
+      devices.push({ id: g.ids[i]!, kind: g.kind, name: g.names[i]!, zone: z >= 0 ? c.zones[z]! : null, lat: g.lat[i]!, lon: g.lon[i]!, online: g.online[i] === 1, ts: g.ts[i]!, values });
+    }
+  }
+  return { at: c.at, devices, trucks: c.trucks };
+}

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { DEVICE_KINDS, basemapSchema, mapSnapshotQuerySchema, type AssetState, type Basemap, type MapSnapshot, type MapSnapshotQuery } from '@sanitation/contracts';
+import { DEVICE_KINDS, basemapSchema, mapSnapshotColumns, mapSnapshotQuerySchema, type AssetState, type Basemap, type MapSnapshot, type MapSnapshotColumns, type MapSnapshotQuery } from '@sanitation/contracts';
 import { Roles } from '../auth/auth.decorators.js';
 import type { AuthenticatedRequest } from '../auth/auth.guard.js';
 import { openApiSchema } from '../common/openapi.js';
@@ -37,9 +37,11 @@ export class MapController {
   @ApiOperation({ summary: 'Every active asset with its latest state, and the latest truck positions: the map starts from this, then follows the live stream' })
   @ApiQuery({ name: 'kind', required: false, enum: DEVICE_KINDS })
   @ApiQuery({ name: 'zone', required: false })
-  @ApiResponse({ status: 200, description: 'MapSnapshot { at, devices: AssetState[], trucks: TruckPositionEvent[] }' })
-  snapshot(@Query(new ZodValidationPipe(mapSnapshotQuerySchema, '(query)')) query: MapSnapshotQuery): Promise<MapSnapshot> {
-    return this.map.snapshot(query);
+  @ApiQuery({ name: 'format', required: false, enum: ['objects', 'columns'], description: 'columns: the same data as MapSnapshotColumns (compact, for the dashboard map)' })
+  @ApiResponse({ status: 200, description: 'MapSnapshot { at, devices: AssetState[], trucks: TruckPositionEvent[] }, or MapSnapshotColumns with format=columns' })
+  async snapshot(@Query(new ZodValidationPipe(mapSnapshotQuerySchema, '(query)')) query: MapSnapshotQuery): Promise<MapSnapshot | MapSnapshotColumns> {
+    const snapshot = await this.map.snapshot(query);
+    return query.format === 'columns' ? mapSnapshotColumns(snapshot) : snapshot;
   }
 
   @Get('assets/:id')

@@ -1,4 +1,4 @@
-import { INTERNAL_READINGS_TOPIC, basemapSchema, type AssetState, type Basemap, type MapSnapshot, type ReadingsBatch, type UiConfig } from '@sanitation/contracts';
+import { INTERNAL_READINGS_TOPIC, basemapSchema, mapSnapshotFromColumns, type AssetState, type Basemap, type MapSnapshot, type MapSnapshotColumns, type ReadingsBatch, type UiConfig } from '@sanitation/contracts';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock/clock.js';
@@ -182,6 +182,21 @@ describe('dashboard map API over HTTP (PGlite, readings through a real MQTT hand
     ]);
     expect((await get<MapSnapshot>('/api/map/snapshot?kind=bin')).body.trucks).toEqual([]);
     expect((await get<MapSnapshot>('/api/map/snapshot?zone=B')).body.trucks).toEqual([]);
+
+    // The columns format carries the same assets, states and trucks (grouped by kind).
+    const objects = (await get<MapSnapshot>('/api/map/snapshot')).body;
+    const columns = await get<MapSnapshotColumns>('/api/map/snapshot?format=columns');
+    expect(columns.status).toBe(200);
+    expect(columns.body.format).toBe('columns');
+    expect(columns.body.groups.find((g) => g.kind === 'bin')?.values['fillPct']).toEqual(expect.arrayContaining([43]));
+    const byId = (devices: AssetState[]) => [...devices].sort((x, y) => x.id.localeCompare(y.id));
+    const expanded = mapSnapshotFromColumns(columns.body);
+    expect(byId(expanded.devices)).toEqual(byId(objects.devices));
+    expect(expanded.devices.find((d) => d.id === 'bin-1')).toMatchObject({ zone: 'A', online: true, ts: T0 - 1_000, values: { fillPct: 43, tempC: 21 } });
+    expect(expanded.trucks).toEqual(objects.trucks);
+    const zoneB = mapSnapshotFromColumns((await get<MapSnapshotColumns>('/api/map/snapshot?format=columns&zone=B')).body);
+    expect(byId(zoneB.devices)).toEqual(byId((await get<MapSnapshot>('/api/map/snapshot?zone=B')).body.devices));
+    expect((await get('/api/map/snapshot?format=csv')).status).toBe(400);
 
     const asset = await get<AssetState>('/api/map/assets/bin-1', crew);
     expect(asset.status).toBe(200);
