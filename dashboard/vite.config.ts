@@ -18,6 +18,8 @@ export default defineConfig({
       },
     },
   },
+  // ES-module workers can load code on demand (the snapshot worker starts its download first).
+  worker: { format: 'es' },
   server: {
     proxy: { '/api': API, '/socket.io': { target: API, ws: true } },
   },

@@ -9,7 +9,7 @@ import { extname, join, normalize } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { Server } from 'socket.io';
-import { LIVE_NAMESPACE, LIVE_PATH } from '@sanitation/contracts';
+import { LIVE_NAMESPACE, LIVE_PATH, mapSnapshotColumns } from '@sanitation/contracts';
 import { rng, valuesFor } from './city.mjs';
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json' };
@@ -19,9 +19,11 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/ja
  */
 export async function startFeedServer({ distDir, basemap, assets, trucks }) {
   const token = randomBytes(16).toString('hex');
-  const snapshot = JSON.stringify({ at: Date.now(), devices: assets.devices, trucks });
+  const snapshotObject = { at: Date.now(), devices: assets.devices, trucks };
+  // Both formats, as the server: objects (default) and `?format=columns` (what the dashboard asks for).
+  const snapshots = { objects: JSON.stringify(snapshotObject), columns: JSON.stringify(mapSnapshotColumns(snapshotObject)) };
   // Served gzipped, as a production server with compression would (18 MB → a few MB over the wire).
-  const snapshotGz = gzipSync(snapshot, { level: 1 });
+  const snapshotsGz = { objects: gzipSync(snapshots.objects, { level: 1 }), columns: gzipSync(snapshots.columns, { level: 1 }) };
   const basemapJson = JSON.stringify(basemap);
   const stats = { snapshotServedMs: 0, requests: 0, otherHosts: 0 };
 
@@ -41,9 +43,11 @@ export async function startFeedServer({ distDir, basemap, assets, trucks }) {
       if (req.headers.authorization !== `Bearer ${token}`) return json(res, 401, JSON.stringify({ message: 'unauthorized' }));
       if (p === '/api/map/basemap') return json(res, 200, basemapJson);
       if (p === '/api/map/snapshot') {
-        if (!/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return json(res, 200, snapshot);
+        const format = url.searchParams.get('format') ?? 'objects';
+        if (format !== 'objects' && format !== 'columns') return json(res, 400, JSON.stringify({ message: `unknown format ${format}` }));
+        if (!/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return json(res, 200, snapshots[format]);
         res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'cache-control': 'no-store' });
-        return res.end(snapshotGz);
+        return res.end(snapshotsGz[format]);
       }
       if (p === '/api/jobs' || p === '/api/alarms') return json(res, 200, JSON.stringify({ items: [], total: 0 }));
       if (p === '/api/vehicles' || p === '/api/crews') return json(res, 200, '[]');

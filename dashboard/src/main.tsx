@@ -1,19 +1,17 @@
-import { render } from 'preact';
-import { App } from './app/app';
-import { loadUiConfig } from './app/ui-config';
-import { initI18n } from './i18n/i18n';
-import './state/dispatch.stores';
-import './styles/app.css';
+import { route } from './app/router';
+import { session } from './auth/session';
+import { prefetchMapData } from './map/map-data';
 
-async function boot(): Promise<void> {
-  const root = document.getElementById('app')!;
-  try {
-    const config = await loadUiConfig();
-    await initI18n(config.defaultLocale);
-    render(<App />, root);
-  } catch (err) {
-    root.textContent = `The dashboard could not start: ${err instanceof Error ? err.message : String(err)}`;
-  }
+// A small entry: the ops map's data (the 100,000-asset snapshot, the base map) starts downloading
+// before the app's own (larger) code is even parsed, then the app loads.
+
+/** A signed-in operator (not crew) landing on the ops screen (its default). */
+function willOpenMap(): boolean {
+  const s = session.get();
+  const r = route.get();
+  return s !== null && s.role !== 'crew' && (r === null || r === '/ops' || r === '/login');
 }
 
-void boot();
+const opensMap = willOpenMap();
+if (opensMap) prefetchMapData();
+void import('./app/boot').then((m) => m.boot(opensMap));

@@ -1,3 +1,4 @@
+import type { MapSnapshot } from '@sanitation/contracts';
 import { describe, expect, it } from 'vitest';
 import { STATE } from '../src/map/asset-state';
 import { AssetStore } from '../src/map/asset-store';
@@ -98,5 +99,30 @@ describe('cell drawing and snapshot arrays', () => {
     expect(store.kindAt(1)).toBe('streetlight');
     const grid = new AggregateGrid(31, [0.01], true);
     expect(grid.ensure(0, store).collect().reduce((n, f) => n + f.properties.count, 0)).toBe(2);
+  });
+
+  it('reads the columns snapshot into the same arrays as the object snapshot', async () => {
+    const { snapshotArrays, snapshotArraysOf } = await import('../src/map/snapshot-arrays');
+    const { mapSnapshotColumns } = await import('@sanitation/contracts');
+    const snap: MapSnapshot = {
+      at: 5,
+      devices: [
+        { id: 'b1', kind: 'bin' as const, name: 'Bin 1', zone: 'A', lat: 31, lon: 121, online: true, ts: 1, values: { fillPct: 90 } },
+        { id: 'l1', kind: 'streetlight' as const, name: null, zone: null, lat: 31.2, lon: 121.2, online: true, ts: 1, values: { lampOn: false } },
+        { id: 't1', kind: 'truck' as const, name: null, zone: 'A', lat: 31.1, lon: 121.1, online: false, ts: null, values: null },
+        { id: 'b2', kind: 'bin' as const, name: null, zone: 'B', lat: 31.3, lon: 121.3, online: true, ts: 2, values: { fillPct: 10, tempC: 80 } },
+        { id: 'b3', kind: 'bin' as const, name: null, zone: 'B', lat: 31.4, lon: 121.4, online: false, ts: null, values: null },
+      ],
+      trucks: [],
+    };
+    const columns = mapSnapshotColumns(snap);
+    expect(JSON.stringify(columns).length).toBeLessThan(JSON.stringify(snap).length);
+    const a = snapshotArraysOf(JSON.parse(JSON.stringify(columns)));
+    const b = snapshotArrays(snap);
+    const rows = (x: typeof a) => x.ids.map((id, i) => [id, x.lon[i], x.lat[i], x.state[i], x.kind[i]]).sort();
+    expect(rows(a)).toEqual(rows(b));
+    expect(rows(a).find((r) => r[0] === 'b2')?.[3]).toBe(STATE.alarm); // 80 °C: fire
+    expect(a.truckDevices).toEqual(b.truckDevices);
+    expect(a.at).toBe(5);
   });
 });

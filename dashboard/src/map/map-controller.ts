@@ -12,7 +12,7 @@ import { AssetStore } from './asset-store';
 import { addIcons } from './icons';
 import { createMap, preloadMapLibrary, type GeoJSONSource, type MapInstance } from './map-adapter';
 import { localStyle } from './map-style';
-import { boundsOf, fetchSnapshot, loadBasemap } from './map-data';
+import { boundsOf, fetchSnapshot, snapshotTimings, takeMapData } from './map-data';
 import { MapOverlay } from './map-overlay';
 import type { SnapshotArrays } from './snapshot-arrays';
 import { TruckMotion } from './truck-motion';
@@ -106,9 +106,10 @@ export class MapController {
     const config = uiConfig();
     // The snapshot (large) downloads while the map library and style load.
     preloadMapLibrary(config.mapboxToken);
-    const snapshotP = fetchSnapshot();
+    const data = takeMapData();
+    const snapshotP = data.snapshot;
     snapshotP.catch(() => undefined);
-    const basemap = await loadBasemap();
+    const basemap = await data.basemap;
     // Without a base map the assets give the extent, so wait for them first.
     const early = basemap ? null : await snapshotP;
     if (this.destroyed) return;
@@ -198,7 +199,7 @@ export class MapController {
       pending: this.pending.map((p) => `${p.source}:${p.content ? 'content' : 'sent'}`),
       loaded: this.map?.loaded() ?? false,
       tilesLoaded: this.map?.areTilesLoaded() ?? false,
-      timings: { ...this.timings, ...(this.overlay?.firstCellsDrawn ? { firstDrawn: this.overlay.firstCellsDrawn } : {}) },
+      timings: { ...snapshotTimings, ...this.timings, ...(this.overlay?.firstCellsDrawn ? { firstDrawn: this.overlay.firstCellsDrawn } : {}) },
     };
   }
 

@@ -1,7 +1,7 @@
-import type { Basemap, MapSnapshot } from '@sanitation/contracts';
+import type { Basemap, MapSnapshot, MapSnapshotColumns } from '@sanitation/contracts';
 import { ApiError, api, buildUrl } from '../api/http';
 import { session } from '../auth/session';
-import { snapshotArrays, type SnapshotArrays } from './snapshot-arrays';
+import type { SnapshotArrays } from './snapshot-arrays';
 import type { SnapshotReply, SnapshotRequest } from './snapshot.worker';
 import type { Bbox } from './viewport';
 
@@ -27,19 +27,53 @@ export function boundsOf(a: SnapshotArrays): Bbox | null {
   return b;
 }
 
+/** When the last snapshot's steps happened (performance.now() of this page), for the map's debug hook. */
+export const snapshotTimings: Record<string, number> = {};
+
 /** The snapshot as typed arrays, parsed in a worker where there is one (not in jsdom). */
 export async function fetchSnapshot(): Promise<SnapshotArrays> {
-  if (typeof Worker === 'undefined') return snapshotArrays(await api.get<MapSnapshot>('/map/snapshot'));
+  if (typeof Worker === 'undefined') {
+    // Loaded on demand: the entry module imports this file and must stay small.
+    const { snapshotArraysOf } = await import('./snapshot-arrays');
+    return snapshotArraysOf(await api.get<MapSnapshot | MapSnapshotColumns>('/map/snapshot', { format: 'columns' }));
+  }
+  snapshotTimings.workerCreated = performance.now();
   const worker = new Worker(new URL('./snapshot.worker.ts', import.meta.url), { type: 'module' });
   try {
     const reply = await new Promise<SnapshotReply>((resolve, reject) => {
       worker.onmessage = (e: MessageEvent<SnapshotReply>) => resolve(e.data);
       worker.onerror = (e) => reject(new Error(e.message || 'snapshot worker failed'));
-      worker.postMessage({ url: buildUrl('/map/snapshot'), token: session.get()?.token ?? null } satisfies SnapshotRequest);
+      worker.postMessage({ url: buildUrl('/map/snapshot', { format: 'columns' }), token: session.get()?.token ?? null } satisfies SnapshotRequest);
     });
     if (!reply.ok) throw new ApiError(reply.status, reply.message, null);
+    // Worker clock → this page's performance.now() scale.
+    for (const [k, t] of Object.entries(reply.timings)) snapshotTimings[k] = t - performance.timeOrigin;
+    snapshotTimings.snapshotReceived = performance.now();
     return reply;
   } finally {
     worker.terminate();
   }
+}
+
+let early: { snapshot: Promise<SnapshotArrays>; basemap: Promise<Basemap | null>; at: number } | null = null;
+/** A prefetch older than this (the map opened much later) is not used: the live stream has moved on. */
+const PREFETCH_FRESH_MS = 20_000;
+
+/**
+ * Starts the base map and snapshot downloads at boot, when the ops map will open, so they overlap
+ * the app's own start (config, translations, first render); the map takes them over once.
+ */
+export function prefetchMapData(): void {
+  if (early) return;
+  early = { snapshot: fetchSnapshot(), basemap: loadBasemap(), at: performance.now() };
+  early.snapshot.catch(() => undefined);
+  early.basemap.catch(() => undefined);
+}
+
+/** The prefetched downloads (once), or fresh ones. */
+export function takeMapData(): { snapshot: Promise<SnapshotArrays>; basemap: Promise<Basemap | null> } {
+  const fresh = early && performance.now() - early.at < PREFETCH_FRESH_MS ? early : null;
+  const got = fresh ?? { snapshot: fetchSnapshot(), basemap: loadBasemap() };
+  early = null;
+  return got;
 }
