@@ -88,13 +88,23 @@ export function colourStats(png: PNG): { distinct: number; nonDominantShare: num
   return { distinct: counts.size, nonDominantShare: 1 - dominant / total };
 }
 
-/** Pixels within `tolerance` (per channel) of `rgb`, in the whole picture or a square around (x, y). */
-export function countNear(png: PNG, rgb: Rgb, tolerance: number, around?: { x: number; y: number; r: number }): number {
+export interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** The square of half-width `r` around (x, y). */
+export const around = (p: { x: number; y: number }, r: number): Rect => ({ x0: p.x - r, y0: p.y - r, x1: p.x + r, y1: p.y + r });
+
+/** Pixels within `tolerance` (per channel) of `rgb`, in the whole picture or in `area`. */
+export function countNear(png: PNG, rgb: Rgb, tolerance: number, area?: Rect): number {
   let n = 0;
-  const x0 = around ? Math.max(0, Math.floor(around.x - around.r)) : 0;
-  const x1 = around ? Math.min(png.width - 1, Math.ceil(around.x + around.r)) : png.width - 1;
-  const y0 = around ? Math.max(0, Math.floor(around.y - around.r)) : 0;
-  const y1 = around ? Math.min(png.height - 1, Math.ceil(around.y + around.r)) : png.height - 1;
+  const x0 = Math.max(0, Math.floor(area?.x0 ?? 0));
+  const x1 = Math.min(png.width - 1, Math.ceil(area?.x1 ?? png.width - 1));
+  const y0 = Math.max(0, Math.floor(area?.y0 ?? 0));
+  const y1 = Math.min(png.height - 1, Math.ceil(area?.y1 ?? png.height - 1));
   for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) if (distance(pixel(png, x, y), rgb) <= tolerance) n++;
   return n;
 }
