@@ -4,8 +4,8 @@ import type { AssetStore } from './asset-store';
 import type { LayerSpecification, MapInstance } from './map-adapter';
 
 /** Source ids of the asset overlay (drawn over the base map, whichever library runs). */
-// Cells and trucks are not map layers: the overlay canvases draw them (map-overlay.ts).
-export const SRC = { assets: 'ops-assets', trail: 'ops-trail', selected: 'ops-selected' } as const;
+// Cells, trucks and the selection ring are not map layers: the overlay canvases draw them (map-overlay.ts).
+export const SRC = { assets: 'ops-assets', trail: 'ops-trail' } as const;
 export const CLICKABLE = { assets: 'ops-assets', icons: 'ops-asset-icons' } as const;
 /** From this zoom the icons are drawn over the coloured dots. */
 export const ICON_ZOOM = 15.5;
@@ -46,12 +46,6 @@ const layers: LayerSpecification[] = [
       'icon-ignore-placement': true,
     },
     paint: { 'icon-color': ['match', ['get', 's'], [STATE['lamp-on'], STATE['level-mid']], '#1b2430', '#ffffff'] },
-  },
-  {
-    id: 'ops-selected-ring',
-    type: 'circle',
-    source: SRC.selected,
-    paint: { 'circle-radius': 18, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 },
   },
   {
     id: 'ops-trail-cursor',

@@ -422,7 +422,6 @@ export class MapController {
   private onSelection(s: Selection | null): void {
     const map = this.map;
     if (!map) return;
-    const src = map.getSource(SRC.selected) as GeoJSONSource | undefined;
     let lon = s?.lon;
     let lat = s?.lat;
     const i = s ? this.store.indexOf(s.id) : undefined;
@@ -430,8 +429,7 @@ export class MapController {
       lon = this.store.lon[i]!;
       lat = this.store.lat[i]!;
     }
-    const features = s && lon !== undefined && lat !== undefined ? [{ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: {} }] : [];
-    src?.setData({ type: 'FeatureCollection', features } as never);
+    this.overlay?.setSelected(s && lon !== undefined && lat !== undefined ? [lon, lat] : null);
     // A selection made elsewhere (a job, an alarm) flies there; a click on the map does not move it.
     if (s && lon !== undefined && lat !== undefined && s.id !== this.clickedId) map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), FLY_ZOOM) });
     this.clickedId = null;

@@ -159,7 +159,31 @@ export class MapOverlay {
   setTrucks(poses: readonly TruckPose[], offline: ReadonlySet<string>): void {
     this.trucks = poses;
     this.truckOffline = offline;
+    const p = projector(this.camera);
+    // At city zoom a gliding truck moves a fraction of a pixel a frame: repaint (and make the
+    // compositor redraw) only when some arrow would land visibly elsewhere.
+    const key = this.truckPicture(p);
+    if (key === this.truckKey) return;
+    this.drawTrucks(p, key);
+  }
+
+  private truckKey = '';
+  private selected: [number, number] | null = null;
+
+  /** The selected asset's ring, drawn on the top canvas so cells and trucks never hide it. */
+  setSelected(at: [number, number] | null): void {
+    this.selected = at;
     this.drawTrucks(projector(this.camera));
+  }
+
+  /** What the truck layer would show: each arrow's position to half a pixel, heading to 2°, and opacity. */
+  private truckPicture(p: Projector): string {
+    let key = `${this.width}x${this.height}@${this.camera.zoom().toFixed(2)},${Math.round(this.camera.bearing())},${this.selected?.join(',')}`;
+    for (const t of this.trucks) {
+      const [x, y] = p(mercX(t.lon), mercY(t.lat), t.lon, t.lat);
+      key += `|${Math.round(x * 2)},${Math.round(y * 2)},${Math.round(t.heading / 2)},${this.truckOffline.has(t.id) ? 0 : 1}`;
+    }
+    return key;
   }
 
   /** The camera moved (the map's 'render' event): redraw both layers now, in the map's frame. */
@@ -305,7 +329,8 @@ export class MapOverlay {
     return 24 * (0.7 + 0.4 * Math.min(1, Math.max(0, (z - 11) / 5)));
   }
 
-  private drawTrucks(p: Projector): void {
+  private drawTrucks(p: Projector, key = this.truckPicture(p)): void {
+    this.truckKey = key;
     const g = this.context(this.truckCanvas);
     if (!g) return;
     const s = this.truckSize() / 48;
@@ -331,6 +356,17 @@ export class MapOverlay {
       g.stroke();
     }
     g.globalAlpha = 1;
+    if (this.selected) {
+      const [lon, lat] = this.selected;
+      const [x, y] = p(mercX(lon), mercY(lat), lon, lat);
+      g.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+      g.beginPath();
+      g.arc(x, y, 18, 0, Math.PI * 2);
+      g.lineWidth = 3;
+      g.strokeStyle = '#ffffff';
+      g.stroke();
+      shown++;
+    }
     // An empty full-size layer still costs the compositor a blend on every frame it redraws.
     this.truckCanvas.style.display = shown > 0 ? '' : 'none';
   }
