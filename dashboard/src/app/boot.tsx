@@ -1,18 +1,15 @@
 import { render } from 'preact';
 import { App } from './app';
-import { loadUiConfig } from './ui-config';
+import type { UiConfig } from '@sanitation/contracts';
 import { initI18n } from '../i18n/i18n';
-import { preloadMapLibrary } from '../map/map-adapter';
 import '../state/dispatch.stores';
 import '../styles/app.css';
 
-/** Starts the app (the entry module has already started the map's data downloads when the ops map will open). */
-export async function boot(opensMap: boolean): Promise<void> {
+/** Starts the app with the config the entry module requested (it has also started the map's downloads). */
+export async function boot(configP: Promise<UiConfig>): Promise<void> {
   const root = document.getElementById('app')!;
   try {
-    const config = await loadUiConfig();
-    // The map library (the biggest chunk) right after the config says which one.
-    if (opensMap) preloadMapLibrary(config.mapboxToken);
+    const config = await configP;
     await initI18n(config.defaultLocale);
     render(<App />, root);
   } catch (err) {
