@@ -1,12 +1,10 @@
-import type { DeviceStateEvent, TruckPositionEvent, VehicleTrail } from '@sanitation/contracts';
-import { api } from '../api/http';
+import type { DeviceStateEvent, TruckPositionEvent } from '@sanitation/contracts';
 import { uiConfig } from '../app/ui-config';
 import { FrameBatcher } from '../live/frame-batcher';
 import { live } from '../live/live-connection';
 import { selection, select, type Selection } from '../state/selection';
-import { trail, type TrailRequest } from '../state/trail';
 import { AggregateGrid, BAND_SIZES } from './aggregate-grid';
-import { CLICKABLE, SRC, addAssetLayers, assetFeatures, trailFeatures } from './asset-layers';
+import { CLICKABLE, SRC, addAssetLayers, assetFeatures } from './asset-layers';
 import { classifyAsset } from './asset-state';
 import { AssetStore } from './asset-store';
 import { addIcons } from './icons';
@@ -15,6 +13,7 @@ import { localStyle } from './map-style';
 import { boundsOf, fetchSnapshot, snapshotTimings, takeMapData } from './map-data';
 import { MapOverlay } from './map-overlay';
 import type { SnapshotArrays } from './snapshot-arrays';
+import { TrailLayer } from './trail-layer';
 import { TruckMotion } from './truck-motion';
 import { assetsInBbox, containsBbox, inBbox, padBbox, type Bbox } from './viewport';
 
@@ -87,8 +86,6 @@ export class MapController {
   private pushTimer: ReturnType<typeof setTimeout> | null = null;
   private lastPush = 0;
   private truckFrame = 0;
-  private trailData: VehicleTrail | null = null;
-  private trailKey = '';
   private clickedId: string | null = null;
   private missedLive = false;
   private destroyed = false;
@@ -251,6 +248,7 @@ export class MapController {
       overOverlay = over;
     });
     map.on('click', (e) => this.onClick(e.point));
+    const trailLayer = new TrailLayer(map);
     this.cleanups.push(
       live.on('devices', (events) => {
         this.received += events.length;
@@ -270,10 +268,8 @@ export class MapController {
         });
       }),
       selection.subscribe((s) => this.onSelection(s)),
-      trail.subscribe((t) => void this.onTrail(t)),
+      () => trailLayer.destroy(),
     );
-    const t = trail.get();
-    if (t) void this.onTrail(t);
     this.onSelection(selection.get());
   }
 
@@ -433,29 +429,5 @@ export class MapController {
     // A selection made elsewhere (a job, an alarm) flies there; a click on the map does not move it.
     if (s && lon !== undefined && lat !== undefined && s.id !== this.clickedId) map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), FLY_ZOOM) });
     this.clickedId = null;
-  }
-
-  private async onTrail(t: TrailRequest | null): Promise<void> {
-    const src = this.map?.getSource(SRC.trail) as GeoJSONSource | undefined;
-    if (!src) return;
-    if (!t) {
-      this.trailData = null;
-      this.trailKey = '';
-      src.setData({ type: 'FeatureCollection', features: [] } as never);
-      return;
-    }
-    const key = `${t.vehicleId}|${t.from}|${t.to}`;
-    if (key !== this.trailKey) {
-      this.trailKey = key;
-      this.trailData = null;
-      const data = await api
-        .get<VehicleTrail>(`/vehicles/${encodeURIComponent(t.vehicleId)}/trail`, { from: new Date(t.from).toISOString(), to: new Date(t.to).toISOString() })
-        .catch(() => null);
-      if (this.trailKey !== key) return; // a newer request won
-      this.trailData = data;
-    }
-    const current = trail.get();
-    const features = this.trailData && current ? trailFeatures(this.trailData, current.replayAt) : [];
-    src.setData({ type: 'FeatureCollection', features } as never);
   }
 }
