@@ -16,6 +16,7 @@ import { onCleanup, cleanup, installSignalHandlers } from '../ingest/processes.m
 import { makeAssets, makeBasemap, rng, CITY_BBOX } from './city.mjs';
 import { startFeedServer } from './feed-server.mjs';
 import { installPageProbe, countAssetPixels } from './page-probe.mjs';
+import { intArgParser } from '../shared/cli.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DEFAULT_DIST = join(REPO_ROOT, 'dashboard', 'dist');
@@ -51,15 +52,7 @@ if (args.help) {
   console.log(USAGE);
   process.exit(0);
 }
-/** @param {string} name @param {string | undefined} raw @param {number} min @param {number} max */
-function intArg(name, raw, min, max) {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`--${name} must be an integer in [${min}, ${max}], got "${raw}"\n${USAGE}`);
-    process.exit(2);
-  }
-  return n;
-}
+const intArg = intArgParser(USAGE);
 const config = {
   assets: intArg('assets', args.assets, 1, 1_000_000),
   rate: intArg('rate', args.rate, 1, 100_000),

@@ -22,6 +22,7 @@ import { startStack, REPO_ROOT } from './stack.mjs';
 import { CITY_BBOX, makeBins, registerBins, connectEventBins, tapHandoffs } from './event-bins.mjs';
 import { quietTemplate } from './quiet-template.mjs';
 import { DispatchTracker, percentile, formatMs } from './latency.mjs';
+import { intArgParser } from '../shared/cli.mjs';
 
 const USAGE = `usage: node bench/dispatch/run.mjs [options]
   --events N          threshold crossings measured, one per event bin (default 1000)
@@ -61,15 +62,7 @@ if (args.help) {
   process.exit(0);
 }
 
-/** @param {string} name @param {string | undefined} raw @param {number} min @param {number} max */
-function intArg(name, raw, min, max) {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`--${name} must be an integer in [${min}, ${max}], got "${raw}"\n${USAGE}`);
-    process.exit(2);
-  }
-  return n;
-}
+const intArg = intArgParser(USAGE);
 
 /** @param {string} name @param {string[]} list KEY=VALUE items */
 function envArg(name, list) {

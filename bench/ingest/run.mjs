@@ -19,6 +19,7 @@ import { RawSubscriber } from './raw-subscriber.mjs';
 import { spawnNode, stopChild, onCleanup, cleanup, installSignalHandlers } from './processes.mjs';
 import { runIngestPhase } from './ingest-phase.mjs';
 import { log, fmt, progressReporter, latencyText, cpuMeter, settle } from './report.mjs';
+import { intArgParser } from '../shared/cli.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(HERE, '../..');
@@ -64,15 +65,7 @@ if (args.help) {
   process.exit(0);
 }
 
-/** @param {string} name @param {string | undefined} raw @param {number} min @param {number} max */
-function intArg(name, raw, min, max) {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`--${name} must be an integer in [${min}, ${max}], got "${raw}"\n${USAGE}`);
-    process.exit(2);
-  }
-  return n;
-}
+const intArg = intArgParser(USAGE);
 
 const config = {
   phase: args.phase,
