@@ -108,7 +108,8 @@ describe('the ops dashboard in Chromium against the real stack and simulator', (
       speed: SPEED,
       start: START,
       clockAnchor: stack.clock!.anchor,
-      collectAtPct: 90,
+      // Trucks go only for (nearly) overflowing bins: the scenario decides when that happens.
+      collectAtPct: 98,
       pumpAtPct: 90,
       crewPassword: CREW_PASSWORD,
     });
@@ -178,7 +179,11 @@ describe('the ops dashboard in Chromium against the real stack and simulator', (
       )
       .toBeGreaterThan(5);
 
-    sim.injectFault({ type: 'fast-fill', ratePctH: 12, durationMs: 8 * 3_600_000, targets: [fillBin.id] });
+    // Fast enough for the forecast to raise the job early, and stopping at ~82 %, well short of the
+    // 98 % at which a simulated truck goes for it, so the dispatcher and the crew have time; the
+    // truck's test fills it up.
+    const hours = (82 - level(fillBin.id)) / 30;
+    sim.injectFault({ type: 'fast-fill', ratePctH: 30, durationMs: Math.round(hours * 3_600_000), targets: [fillBin.id] });
     const row = dispatcher.locator(`[data-testid="job-row"][data-device-id="${fillBin.id}"][data-type="collection"]`);
     await row.waitFor({ timeout: 120_000 });
     job = (await api.jobs({ deviceId: fillBin.id, type: 'collection' }))[0]!;
@@ -198,10 +203,21 @@ describe('the ops dashboard in Chromium against the real stack and simulator', (
 
   it('the dispatcher assigns the job, and the truck’s crew sees it on a phone', async () => {
     const row = dispatcher.locator(`[data-testid="job-row"][data-job-id="${job.jobId}"]`);
-    // dispatchEvent: the queue is in a scrolling side panel that live updates keep re-laying out.
-    await row.getByTestId('job-accept').dispatchEvent('click');
+    // The proposal's unit if the core found one in shift, else the dispatcher picks a truck.
+    // (dispatchEvent: the queue is a scrolling side panel that live updates keep re-laying out.)
+    await shots.shot(dispatcher, '04-job-queue');
+    const accept = row.getByTestId('job-accept');
+    if ((await accept.count()) > 0) {
+      await accept.dispatchEvent('click');
+    } else {
+      await row.getByTestId('job-reassign').dispatchEvent('click');
+      const picker = row.getByTestId('job-unit-select');
+      await picker.waitFor();
+      await picker.selectOption({ index: 0 });
+      await row.getByTestId('job-reassign-confirm').dispatchEvent('click');
+    }
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).not.toBe('open');
-    await shots.shot(dispatcher, '04-job-assigned');
+    await shots.shot(dispatcher, '05-job-assigned');
     const assigned = (await api.jobs({ deviceId: fillBin.id, type: 'collection' }))[0]!;
     expect(assigned.assignee?.unitType).toBe('vehicle');
     const vehicle = await api.get<Vehicle>(`/api/vehicles/${assigned.assignee!.unitId}`);
@@ -215,11 +231,12 @@ describe('the ops dashboard in Chromium against the real stack and simulator', (
     const card = crew.locator(`[data-testid="crew-job"][data-job-id="${job.jobId}"]`);
     await card.waitFor({ timeout: 30_000 });
     await expect.poll(() => card.getByTestId('crew-last-readings').textContent(), { timeout: 15_000 }).toMatch(/\d/);
-    await shots.shot(crew, '05-crew-phone');
+    await shots.shot(crew, '06-crew-phone');
     await crewCtx.close();
   });
 
   it('the truck empties the bin and the job closes', async () => {
+    sim.injectFault({ type: 'fast-fill', ratePctH: 40, durationMs: 5_400_000, targets: [fillBin.id] });
     const done = await waitFor(
       'the collection job closed by the truck',
       async () => {
@@ -233,7 +250,7 @@ describe('the ops dashboard in Chromium against the real stack and simulator', (
     expect(done.flags).not.toContain('unproven');
     const row = dispatcher.locator(`[data-testid="job-row"][data-job-id="${job.jobId}"]`);
     await expect.poll(async () => ((await row.count()) === 0 ? 'gone' : await row.getAttribute('data-status')), { timeout: 15_000 }).toMatch(/^(gone|done)$/);
-    await shots.shot(dispatcher, '06-job-closed');
+    await shots.shot(dispatcher, '07-job-closed');
   });
 
   it('the KPI cockpit shows the figures the API computes', async () => {
@@ -253,6 +270,6 @@ describe('the ops dashboard in Chromium against the real stack and simulator', (
       expect(rate, key!).toBe(String((shown as unknown as Record<string, { rate: number | null }>)[key!]!.rate ?? ''));
       if (key !== 'facilityIntegrity') expect(rate, `${key} fresh`).toBe(String(figure!.rate ?? ''));
     }
-    await shots.shot(dispatcher, '07-kpi-cockpit');
+    await shots.shot(dispatcher, '08-kpi-cockpit');
   });
 });
