@@ -11,8 +11,6 @@ import { createSimulation, type Simulation } from '@sanitation/firmware-sim';
 import type { BrowserContext, Page } from 'playwright-core';
 import { Artifacts, around, colourStats, countNear, hexToRgb, launchBrowser, type BrowserSession, type Rgb } from './browser.js';
 import { DispatchApi } from './dispatch-api.js';
-// The palette itself, so the pixel checks follow the map's colours (a plain module, no DOM).
-import { STATE_COLOURS } from '../../dashboard/src/map/asset-state.js';
 import { startStack, waitFor, type Stack } from './stack.js';
 
 const SPEED = 600; // a sim hour every 6 s
@@ -35,9 +33,10 @@ declare global {
   }
 }
 
-// Asset colours of the map's palette (dashboard/src/map/asset-state.ts STATE_COLOURS): healthy, and a bin past its thresholds.
-const OK: Rgb = hexToRgb(STATE_COLOURS['level-low']);
-const FILLING: Rgb[] = [STATE_COLOURS['level-mid'], STATE_COLOURS['level-high'], STATE_COLOURS['level-full']].map(hexToRgb);
+// The map's palette (dashboard/src/map/asset-state.ts STATE_COLOURS; a change there fails these
+// checks): a healthy/low bin, and a bin filling, due for collection or overflowing.
+const OK: Rgb = hexToRgb('#2fbf71');
+const FILLING: Rgb[] = ['#f2d13d', '#f28c28', '#e5383b'].map(hexToRgb);
 
 async function login(page: Page, serverUrl: string, username: string, password: string): Promise<void> {
   await page.goto(serverUrl);
@@ -175,7 +174,7 @@ describe('the ops dashboard in Chromium against the real stack and simulator', (
           const low = await shots.shot(dispatcher, '02-bin-low', '[data-testid="map"]');
           return countNear(low, OK, 24, around(at, 10));
         },
-        { timeout: 30_000, intervals: [1_000], message: 'the low bin is drawn in the OK colour' },
+        { timeout: 30_000, interval: 1_000, message: 'the low bin is drawn in the OK colour' },
       )
       .toBeGreaterThan(5);
 
@@ -196,7 +195,7 @@ describe('the ops dashboard in Chromium against the real stack and simulator', (
           const png = await shots.shot(dispatcher, '03-bin-filling', '[data-testid="map"]');
           return FILLING.reduce((n, c) => n + countNear(png, c, 24, around(at, 10)), 0);
         },
-        { timeout: 60_000, intervals: [1_000] },
+        { timeout: 60_000, interval: 1_000 },
       )
       .toBeGreaterThan(5);
   });
