@@ -82,8 +82,9 @@ export class CredentialStub {
   }
 }
 
-export async function influxQuery(db: string, q: string): Promise<any> {
-  const res = await fetch(`${INFLUX_URL}/query?${new URLSearchParams({ db, q, epoch: 'ns' })}`, { method: 'POST' });
+/** `epoch: null` returns times as RFC 3339 strings, exact to the nanosecond (epoch numbers above 2^53 are not). */
+export async function influxQuery(db: string, q: string, epoch: 'ns' | null = 'ns'): Promise<any> {
+  const res = await fetch(`${INFLUX_URL}/query?${new URLSearchParams({ db, q, ...(epoch ? { epoch } : {}) })}`, { method: 'POST' });
   if (!res.ok) throw new Error(`influx query failed: ${res.status} ${await res.text()}`);
   return res.json();
 }

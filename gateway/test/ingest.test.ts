@@ -1,7 +1,7 @@
 import { deviceTopic } from '@sanitation/contracts';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceClient, eventually, getStats, influxRows, publish, type TestDevice, useTestGateway } from './helpers.js';
+import { deviceClient, eventually, getStats, influxQuery, influxRows, publish, type TestDevice, useTestGateway } from './helpers.js';
 
 describe('ingest: MQTT → spool → InfluxDB', () => {
   let bin: TestDevice;
@@ -32,7 +32,9 @@ describe('ingest: MQTT → spool → InfluxDB', () => {
     });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ deviceId: bin.deviceId, zone: 'north', fillPct: 42, tilted: false, seq: 1 });
-    expect(rows[0]!.time).toBe(ts * 1e6 + 1);
+    // Point time = ts ms × 10⁶ + seq (ns); read as text, since ~1.8e18 is beyond a double's exact range.
+    const exact = await influxQuery(db, `SELECT "seq" FROM "bin" WHERE "deviceId" = '${bin.deviceId}'`, null);
+    expect(exact.results[0].series[0].values[0][0]).toBe(new Date(ts).toISOString().replace('Z', '000001Z'));
     expect(rows[0]).not.toHaveProperty('extra');
   });
 

@@ -24,7 +24,7 @@ describe.each(DRIVERS)('fleet repositories on $driver', ({ factory: makeFactory 
 
   it('stores vehicles once per id and per GPS device', async () => {
     const v = { id: 'truck-a', name: 'Truck A', skill: 'collection' as const, deviceId: 'gps-a', capacityKg: 5000, shift };
-    expect(await fleet.insertVehicle(v)).toEqual({ vehicleId: 'truck-a', name: 'Truck A', skill: 'collection', deviceId: 'gps-a', capacityKg: 5000, shift, contractor: null });
+    expect(await fleet.insertVehicle({ ...v, members: ['driver-a'] })).toEqual({ vehicleId: 'truck-a', name: 'Truck A', skill: 'collection', deviceId: 'gps-a', capacityKg: 5000, shift, contractor: null, members: ['driver-a'] });
     expect(await fleet.insertVehicle({ ...v, deviceId: 'gps-b' })).toBeNull();
     expect(await fleet.insertVehicle({ ...v, id: 'truck-b' })).toBeNull();
     expect((await fleet.findVehicleByDevice('gps-a'))?.vehicleId).toBe('truck-a');
