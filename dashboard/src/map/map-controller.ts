@@ -2,9 +2,8 @@ import type { DeviceStateEvent, TruckPositionEvent } from '@sanitation/contracts
 import { uiConfig } from '../app/ui-config';
 import { FrameBatcher } from '../live/frame-batcher';
 import { live } from '../live/live-connection';
-import { selection, select, type Selection } from '../state/selection';
 import { AggregateGrid, BAND_SIZES } from './aggregate-grid';
-import { CLICKABLE, SRC, addAssetLayers, assetFeatures } from './asset-layers';
+import { SRC, addAssetLayers, assetFeatures } from './asset-layers';
 import { classifyAsset } from './asset-state';
 import { AssetStore } from './asset-store';
 import { addIcons } from './icons';
@@ -13,6 +12,7 @@ import { localStyle } from './map-style';
 import { boundsOf, fetchSnapshot, snapshotTimings, takeMapData } from './map-data';
 import { MapOverlay } from './map-overlay';
 import type { SnapshotArrays } from './snapshot-arrays';
+import { wirePointer } from './map-pointer';
 import { TrailLayer } from './trail-layer';
 import { TruckMotion } from './truck-motion';
 import { assetsInBbox, containsBbox, inBbox, padBbox, type Bbox } from './viewport';
@@ -25,7 +25,6 @@ const DETAIL_MAX = 4000;
 // update delay vs. main-thread time for rebuilding the cells, not about repaint cost.
 const CELL_PUSH_MS = 150;
 const DETAIL_PUSH_MS = 50;
-const FLY_ZOOM = 17;
 
 export interface OpsMapStats {
   library: 'maplibre' | 'mapbox';
@@ -86,7 +85,6 @@ export class MapController {
   private pushTimer: ReturnType<typeof setTimeout> | null = null;
   private lastPush = 0;
   private truckFrame = 0;
-  private clickedId: string | null = null;
   private missedLive = false;
   private destroyed = false;
   // update-visible accounting (debug hook)
@@ -234,20 +232,7 @@ export class MapController {
         this.pending.shift();
       }
     });
-    for (const layer of [CLICKABLE.assets, CLICKABLE.icons]) {
-      map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'));
-      map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = ''));
-    }
-    // Overlay items (trucks, cells) are not map layers: hover is tested on the overlay.
-    let overOverlay = false;
-    map.on('mousemove', (e) => {
-      const o = this.overlay;
-      const over = !!o && !!(o.hitTruck(e.point.x, e.point.y) ?? (this.mode === 'cells' ? o.hitCell(e.point.x, e.point.y) : null));
-      if (over) map.getCanvas().style.cursor = 'pointer';
-      else if (overOverlay) map.getCanvas().style.cursor = '';
-      overOverlay = over;
-    });
-    map.on('click', (e) => this.onClick(e.point));
+    const offPointer = wirePointer(map, { overlay: () => this.overlay, store: () => this.store, mode: () => this.mode });
     const trailLayer = new TrailLayer(map);
     this.cleanups.push(
       live.on('devices', (events) => {
@@ -267,10 +252,9 @@ export class MapController {
           this.onViewChanged();
         });
       }),
-      selection.subscribe((s) => this.onSelection(s)),
+      offPointer,
       () => trailLayer.destroy(),
     );
-    this.onSelection(selection.get());
   }
 
   private viewBox(): Bbox {
@@ -386,48 +370,5 @@ export class MapController {
       if (this.motion.moving(now)) this.truckFrame = requestAnimationFrame(step);
     };
     this.truckFrame = requestAnimationFrame(step);
-  }
-
-  private onClick(point: { x: number; y: number }): void {
-    const map = this.map!;
-    const box: [[number, number], [number, number]] = [
-      [point.x - 6, point.y - 6],
-      [point.x + 6, point.y + 6],
-    ];
-    const truck = this.overlay?.hitTruck(point.x, point.y);
-    if (truck) {
-      this.clickedId = truck.id;
-      select({ id: truck.id, kind: 'truck', lat: truck.lat, lon: truck.lon });
-      return;
-    }
-    const layers = [CLICKABLE.icons, CLICKABLE.assets].filter((l) => map.getLayer(l));
-    const hit = map.queryRenderedFeatures(box, { layers })[0];
-    if (!hit) {
-      const cell = this.mode === 'cells' ? (this.overlay?.hitCell(point.x, point.y) ?? null) : null;
-      if (cell) map.easeTo({ center: cell.geometry.coordinates, zoom: Math.min(FLY_ZOOM, map.getZoom() + 2.5) });
-      return;
-    }
-    const [lon, lat] = (hit.geometry as unknown as { coordinates: [number, number] }).coordinates;
-    const id = String(hit.properties['id']);
-    const i = this.store.indexOf(id);
-    const kind = i !== undefined ? this.store.kindAt(i) : null;
-    this.clickedId = id;
-    select({ id, kind, lat, lon });
-  }
-
-  private onSelection(s: Selection | null): void {
-    const map = this.map;
-    if (!map) return;
-    let lon = s?.lon;
-    let lat = s?.lat;
-    const i = s ? this.store.indexOf(s.id) : undefined;
-    if (s && i !== undefined && (lon === undefined || lat === undefined)) {
-      lon = this.store.lon[i]!;
-      lat = this.store.lat[i]!;
-    }
-    this.overlay?.setSelected(s && lon !== undefined && lat !== undefined ? [lon, lat] : null);
-    // A selection made elsewhere (a job, an alarm) flies there; a click on the map does not move it.
-    if (s && lon !== undefined && lat !== undefined && s.id !== this.clickedId) map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), FLY_ZOOM) });
-    this.clickedId = null;
   }
 }
