@@ -11,3 +11,4 @@ export * from './api/history.js';
 export * from './api/kpi.js';
 export * from './api/commands.js';
 export * from './api/map.js';
+export * from './api/routing.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Alarm, Job } from './api/dispatch.js';
+import type { OffRouteEvent, PlanChangedEvent, PlanProgressEvent } from './api/routing.js';
 import type { DeviceKind } from './topics.js';
 import type { ReadingValues } from './telemetry.js';
 
@@ -58,6 +59,9 @@ export interface LiveServerEvents {
   'truck:position': (events: TruckPositionEvent[]) => void;
   'alarm:changed': (alarm: Alarm) => void;
   'job:changed': (job: Job) => void;
+  'plan:changed': (event: PlanChangedEvent) => void;
+  'plan:progress': (event: PlanProgressEvent) => void;
+  'plan:off-route': (event: OffRouteEvent) => void;
 }
 
 /** Client → server. */

@@ -33,6 +33,7 @@ export const CAUSES = [
   'offline',
   // vehicles
   'custody-breach', // a tanker pumped a tank and did not reach a disposal site in time
+  'off-route', // a truck on a published route plan left its planned path
 ] as const;
 export type Cause = (typeof CAUSES)[number];
 
@@ -333,6 +334,7 @@ export const DEVICE_KIND_OF_CAUSE: Partial<Record<Cause, DeviceKind>> = {
   cycling: 'streetlight',
   'power-anomaly': 'streetlight',
   'custody-breach': 'truck',
+  'off-route': 'truck',
 };
 
 // ── Fleet additions (issue 3, fleet engineer): proposals, auto-assign, crew positions, custody ──

@@ -50,6 +50,7 @@ export const CAUSE_POLICY = {
   offline: { severity: 'minor', job: null },
   // vehicles
   'custody-breach': { severity: 'critical', job: null },
+  'off-route': { severity: 'warning', job: null },
 } as const satisfies Record<Cause, CausePolicy>;
 
 export function causePolicy(cause: Cause): CausePolicy {
