@@ -1,0 +1,23 @@
+/**
+ * Travel-time tuning in one place (units in the comments). The provider kind and the OSRM server
+ * come from the environment (SERVER_CONFIG: ROUTING_TRAVEL, ROUTING_OSRM_URL, ROUTING_OSRM_TIMEOUT_MS);
+ * the rest may be overridden per provider instance (tests, a city with other speeds).
+ */
+export const TRAVEL_DEFAULTS = {
+  DETOUR_FACTOR: 1.3, // road distance / straight-line distance where there is no street network
+  AVERAGE_KMH: 25, // km/h: average speed for straight-line estimates
+  MAIN_KMH: 40, // km/h on `class: main` streets
+  SECONDARY_KMH: 30, // km/h on `class: secondary` streets
+  LOCAL_KMH: 20, // km/h on `class: local` and unclassified streets
+  ACCESS_KMH: 10, // km/h: from a point to its snapped place on the street (kerb, yard)
+  MAX_SNAP_M: 500, // metres: a point farther than this from every street is not snapped (fallback estimate)
+  NODE_PRECISION_DEG: 1e-6, // degrees: line coordinates equal after rounding to this are one graph node
+  GRID_CELL_M: 200, // metres: cell size of the spatial index used for snapping
+  OSRM_TIMEOUT_MS: 10_000, // ms (wall): per OSRM request
+} as const;
+
+export type TravelOptions = { -readonly [K in keyof typeof TRAVEL_DEFAULTS]: number };
+
+export function travelOptions(overrides: Partial<TravelOptions> = {}): TravelOptions {
+  return { ...TRAVEL_DEFAULTS, ...overrides };
+}
