@@ -9,10 +9,10 @@ export const TRAVEL_DEFAULTS = {
   MAIN_KMH: 40, // km/h on `class: main` streets
   SECONDARY_KMH: 30, // km/h on `class: secondary` streets
   LOCAL_KMH: 20, // km/h on `class: local` and unclassified streets
-  ACCESS_KMH: 10, // km/h: from a point to its snapped place on the street (kerb, yard)
   MAX_SNAP_M: 500, // metres: a point farther than this from every street is not snapped (fallback estimate)
   NODE_PRECISION_DEG: 1e-6, // degrees: line coordinates equal after rounding to this are one graph node
   GRID_CELL_M: 200, // metres: cell size of the spatial index used for snapping
+  GRAPH_CHECK_MS: 2_000, // ms (wall): how often the street graph looks whether the base map was replaced
   OSRM_TIMEOUT_MS: 10_000, // ms (wall): per OSRM request
 } as const;
 
