@@ -24,6 +24,8 @@ export const SERVER_DEFAULTS = {
   CITY_TIME_ZONE: 'Asia/Shanghai', // IANA zone of the city: streetlight schedules (dimming hours) are local
   MAPBOX_STYLE: 'mapbox://styles/mapbox/streets-v12', // dashboard map style when MAPBOX_TOKEN is set
   DEFAULT_LOCALE: 'zh-CN', // dashboard language before the operator picks one: zh-CN | en
+  ROUTING_TRAVEL: 'street-graph', // route planning travel times: street-graph (base map) | straight-line | osrm
+  ROUTING_OSRM_TIMEOUT_MS: 10_000, // per OSRM request, wall ms
 } as const;
 
 export class ConfigException extends Error {
@@ -125,6 +127,13 @@ const serverEnvSchema = z.object({
     (v) => (v === '' || v === undefined ? SERVER_DEFAULTS.DEFAULT_LOCALE : v),
     z.enum(['zh-CN', 'en'], 'must be zh-CN or en'),
   ),
+  // Route planning: where travel times come from; `osrm` needs ROUTING_OSRM_URL (e.g. http://osrm:5000).
+  ROUTING_TRAVEL: z.preprocess(
+    (v) => (v === '' || v === undefined ? SERVER_DEFAULTS.ROUTING_TRAVEL : v),
+    z.enum(['street-graph', 'straight-line', 'osrm'], 'must be street-graph, straight-line or osrm'),
+  ),
+  ROUTING_OSRM_URL: z.preprocess((v) => (v === '' ? undefined : v), urlString(/^https?:$/, 'an http(s):// URL').optional()),
+  ROUTING_OSRM_TIMEOUT_MS: intSetting(100, 600_000, SERVER_DEFAULTS.ROUTING_OSRM_TIMEOUT_MS),
   CLOCK_START: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d+$/, 'must be epoch milliseconds').transform(Number).optional()),
   CLOCK_ANCHOR: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d+$/, 'must be epoch milliseconds').transform(Number).optional()),
 });
@@ -152,6 +161,9 @@ export function parseServerConfig(env: Record<string, string | undefined>): Serv
   const config = result.data;
   if (config.INFLUX_API === '2' && !config.INFLUX_TOKEN) {
     throw new ConfigException(['INFLUX_TOKEN: is required when INFLUX_API=2']);
+  }
+  if (config.ROUTING_TRAVEL === 'osrm' && !config.ROUTING_OSRM_URL) {
+    throw new ConfigException(['ROUTING_OSRM_URL: is required when ROUTING_TRAVEL=osrm']);
   }
   return config;
 }
