@@ -16,7 +16,7 @@ export class ApiError extends Error {
 type Query = Record<string, string | number | boolean | undefined | null | readonly string[]>;
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   query?: Query;
   body?: unknown;
   signal?: AbortSignal;

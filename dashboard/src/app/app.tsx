@@ -3,6 +3,7 @@ import { canDispatch, homeRouteFor, logout, session } from '../auth/session';
 import { CrewView } from '../features/crew/crew-view.page';
 import { KpiCockpit } from '../features/kpi/kpi-cockpit.page';
 import { LoginPage } from '../features/login/login.page';
+import { RoutesPage } from '../features/routes/routes.page';
 import { OpsPage } from './ops.page';
 import { useT } from '../i18n/i18n';
 import { LanguageSelect } from '../i18n/language-select';
@@ -14,7 +15,7 @@ function Header({ current }: { current: Route }) {
   const t = useT('common');
   const s = useStore(session)!;
   const status = useStore(live.status);
-  const links: Route[] = s.role === 'crew' ? ['/crew'] : ['/ops', '/kpi'];
+  const links: Route[] = s.role === 'crew' ? ['/crew'] : ['/ops', '/routes', '/kpi'];
   return (
     <header class="app-header">
       <strong class="app-title">{t('appTitle')}</strong>
@@ -62,6 +63,7 @@ export function App() {
         {allowed === '/crew' && <CrewView />}
         {allowed === '/kpi' && <KpiCockpit />}
         {allowed === '/ops' && <OpsPage canDispatch={canDispatch(s.role)} />}
+        {allowed === '/routes' && <RoutesPage canDispatch={canDispatch(s.role)} />}
       </main>
     </div>
   );

@@ -1,8 +1,8 @@
 import { Store } from '../state/store';
 
-/** Hash routes: `#/ops`, `#/kpi`, `#/crew`, `#/login`. The server's SPA fallback serves index.html for any path. */
-export type Route = '/ops' | '/kpi' | '/crew' | '/login';
-const ROUTES: readonly Route[] = ['/ops', '/kpi', '/crew', '/login'];
+/** Hash routes: `#/ops`, `#/routes`, `#/kpi`, `#/crew`, `#/login`. The server's SPA fallback serves index.html for any path. */
+export type Route = '/ops' | '/routes' | '/kpi' | '/crew' | '/login';
+const ROUTES: readonly Route[] = ['/ops', '/routes', '/kpi', '/crew', '/login'];
 
 export function parseRoute(hash: string): Route | null {
   const path = hash.replace(/^#/, '').split('?')[0] ?? '';

@@ -7,6 +7,9 @@ import {
   type LiveClientEvents,
   type LiveServerEvents,
   type LiveSubscription,
+  type OffRouteEvent,
+  type PlanChangedEvent,
+  type PlanProgressEvent,
   type SubscribeAck,
   type TruckPositionEvent,
 } from '@sanitation/contracts';
@@ -21,6 +24,9 @@ export interface LiveHandlers {
   trucks: (events: TruckPositionEvent[]) => void;
   alarm: (alarm: Alarm) => void;
   job: (job: Job) => void;
+  planChanged: (event: PlanChangedEvent) => void;
+  planProgress: (event: PlanProgressEvent) => void;
+  planOffRoute: (event: OffRouteEvent) => void;
   /** After (re)connecting and subscribing: stores refetch what they may have missed. */
   resynced: () => void;
 }
@@ -42,8 +48,13 @@ export class LiveConnection {
     trucks: new Set(),
     alarm: new Set(),
     job: new Set(),
+    planChanged: new Set(),
+    planProgress: new Set(),
+    planOffRoute: new Set(),
     resynced: new Set(),
   };
+  /** Zones added to whatever area is subscribed (the route planner follows its plan's zone). */
+  private extraZones: string[] = [];
 
   on<K extends keyof LiveHandlers>(event: K, handler: LiveHandlers[K]): () => void {
     (this.handlers[event] as Set<LiveHandlers[K]>).add(handler);
@@ -68,6 +79,9 @@ export class LiveConnection {
     socket.on('truck:position', (events) => this.handlers.trucks.forEach((h) => h(events)));
     socket.on('alarm:changed', (alarm) => this.handlers.alarm.forEach((h) => h(alarm)));
     socket.on('job:changed', (job) => this.handlers.job.forEach((h) => h(job)));
+    socket.on('plan:changed', (e) => this.handlers.planChanged.forEach((h) => h(e)));
+    socket.on('plan:progress', (e) => this.handlers.planProgress.forEach((h) => h(e)));
+    socket.on('plan:off-route', (e) => this.handlers.planOffRoute.forEach((h) => h(e)));
   }
 
   disconnect(): void {
@@ -82,9 +96,21 @@ export class LiveConnection {
     return this.resubscribe();
   }
 
+  /** Plan events go to clients subscribed to the plan's zone: these zones join the subscription. */
+  setExtraZones(zones: readonly string[]): void {
+    if (zones.join('\n') === this.extraZones.join('\n')) return;
+    this.extraZones = [...zones];
+    void this.resubscribe();
+  }
+
+  private withZones(s: LiveSubscription | null): LiveSubscription | null {
+    if (this.extraZones.length === 0) return s;
+    return { ...(s ?? {}), zones: [...new Set([...(s?.zones ?? []), ...this.extraZones])] };
+  }
+
   private async resubscribe(): Promise<SubscribeAck> {
     const socket = this.socket;
-    const subscription = this.subscription;
+    const subscription = this.withZones(this.subscription);
     if (!socket || !subscription || !socket.connected) return { ok: false, error: 'not connected' };
     const ack = await new Promise<SubscribeAck>((resolve) => socket.emit('subscribe', subscription, resolve));
     if (ack.ok) {

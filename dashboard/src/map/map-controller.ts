@@ -13,6 +13,7 @@ import { boundsOf, fetchSnapshot, snapshotTimings, takeMapData } from './map-dat
 import { MapOverlay } from './map-overlay';
 import type { SnapshotArrays } from './snapshot-arrays';
 import { wirePointer } from './map-pointer';
+import { RouteLayer } from './route-layer';
 import { TrailLayer } from './trail-layer';
 import { TruckMotion } from './truck-motion';
 import { assetsInBbox, containsBbox, inBbox, padBbox, type Bbox } from './viewport';
@@ -234,6 +235,7 @@ export class MapController {
     });
     const offPointer = wirePointer(map, { overlay: () => this.overlay, store: () => this.store, mode: () => this.mode });
     const trailLayer = new TrailLayer(map);
+    const routeLayer = new RouteLayer(map);
     this.cleanups.push(
       live.on('devices', (events) => {
         this.received += events.length;
@@ -254,6 +256,7 @@ export class MapController {
       }),
       offPointer,
       () => trailLayer.destroy(),
+      () => routeLayer.destroy(),
     );
   }
 
