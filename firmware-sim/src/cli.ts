@@ -84,10 +84,12 @@ program
   .option('--pump-at <pct>', 'tankers go for septic tanks at least this full (default 70)')
   .option('--crew-password <password>', 'create the crews\' member accounts (role crew) with this password (env SIM_CREW_PASSWORD)')
   .option('--no-fleet', 'do not register vehicles, crews and disposal sites with the server')
+  .option('--no-follow-jobs', 'collection trucks choose bins themselves instead of serving the jobs the server assigned them')
   .option('--no-progress', 'plain log lines instead of the progress bar')
-  .action(async (opts: RunFlags & { progress?: boolean; fleet?: boolean }) => {
+  .action(async (opts: RunFlags & { progress?: boolean; fleet?: boolean; followJobs?: boolean }) => {
     // commander sets progress=true by default for --no-progress; only an explicit false matters.
-    await run({ ...opts, progress: opts.progress === false ? false : undefined, fleet: opts.fleet === false ? false : undefined });
+    const off = (v: boolean | undefined) => (v === false ? false : undefined);
+    await run({ ...opts, progress: off(opts.progress), fleet: off(opts.fleet), followJobs: off(opts.followJobs) });
   });
 
 program

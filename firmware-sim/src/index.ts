@@ -14,6 +14,8 @@ export { provisionFleet } from './provision/provision.service.js';
 export { provisionUnits, demoCrews, demoVehicles, demoDisposalSites } from './provision/fleet.provision.js';
 export type { FleetProvisionOptions, FleetProvisionResult } from './provision/fleet.provision.js';
 export { WORLD_DEFAULTS } from './physics/world.js';
+export { orderStops, StaticJobSource } from './dispatch/assigned-stops.js';
+export type { AssignedStop, TruckJobSource } from './dispatch/assigned-stops.js';
 export type { WorldOptions } from './physics/world.js';
 export { SimError, SimErrorCode } from './shared/sim.exception.js';
 export { writeStatsFile, type StatsFile } from './stats/stats.writer.js';

@@ -26,6 +26,9 @@ export const SIM_DEFAULTS = {
   collectAtPct: 50, // collection trucks go for bins at least this full, percent
   pumpAtPct: 70, // tankers go for septic tanks at least this full, percent
   registerFleet: true, // register trucks, crews and disposal sites with the server after the devices
+  followJobs: false, // library default; the CLI (npm start) turns it on
+  jobPollSimMs: 120_000, // sim ms between polls of the trucks' jobs
+  jobPollMinRealMs: 1_000, // least real ms between two polls (bounds the load at high speed)
 } as const;
 
 export const simulationOptionsSchema = z.object({
@@ -68,6 +71,14 @@ export const simulationOptionsSchema = z.object({
   pumpAtPct: z.number().min(0).max(100).default(SIM_DEFAULTS.pumpAtPct),
   /** After provisioning the devices, register vehicles, crews and disposal sites (needs adminPassword). */
   registerFleet: z.boolean().default(SIM_DEFAULTS.registerFleet),
+  /**
+   * Collection trucks serve the collection jobs the server assigned to them (published route order
+   * first) and choose bins themselves only without any; their drivers post en_route/on_site.
+   * Needs adminPassword (the jobs are polled with the provisioning login).
+   */
+  followJobs: z.boolean().default(SIM_DEFAULTS.followJobs),
+  jobPollSimMs: z.number().int().min(1_000).default(SIM_DEFAULTS.jobPollSimMs),
+  jobPollMinRealMs: z.number().int().min(50).default(SIM_DEFAULTS.jobPollMinRealMs),
   /** Create the crews' member accounts (role crew) with this password. */
   crewPassword: z.string().min(8).optional(),
   /** City centre (default Hangzhou). */

@@ -10,7 +10,8 @@ import { DeviceFirmware, type FirmwareCounters } from './firmware/device-firmwar
 import { World } from './physics/world.js';
 import { defaultCredentialsPath } from './provision/credentials.store.js';
 import { provisionFleet } from './provision/provision.service.js';
-import { provisionUnits } from './provision/fleet.provision.js';
+import { provisionUnits, truckCrewMember } from './provision/fleet.provision.js';
+import { ServerJobsSource } from './dispatch/server-jobs.source.js';
 import { Rng } from './shared/rng.js';
 import { SimError, SimErrorCode } from './shared/sim.exception.js';
 import { simulationOptionsSchema, type ResolvedSimulationOptions, type SimulationOptions } from './simulation.options.js';
@@ -93,6 +94,7 @@ export function createSimulation(input: SimulationOptions, log: (msg: string) =>
   const garbageRng = Rng.derive(options.seed, 'garbage');
   let realStart = 0;
   let connectTimer: NodeJS.Timeout | null = null;
+  let jobs: ServerJobsSource | null = null;
   let started = false;
   let stopped = false;
   let resolveFinished: () => void = () => {};
@@ -165,6 +167,24 @@ export function createSimulation(input: SimulationOptions, log: (msg: string) =>
         });
         log(`fleet: ${units.vehicles} vehicles, ${units.crews} crews, ${units.disposalSites} disposal sites, ${units.operators} crew accounts registered`);
       }
+      if (options.followJobs) {
+        if (!options.adminPassword) throw new SimError(SimErrorCode.InvalidConfig, 'followJobs needs adminPassword (the trucks\' jobs are read with it)');
+        // The n-th truck's driver is driver-<n> (provisioning's numbering, tankers included).
+        const trucks = city.devices.filter((d) => d.kind === 'truck');
+        const drivers = new Map(trucks.flatMap((d, i) => (d.attributes['vehicleType'] === 'tanker' ? [] : [[d.id, truckCrewMember(i)] as const])));
+        jobs = new ServerJobsSource({
+          serverUrl: options.serverUrl,
+          adminUser: options.adminUser,
+          adminPassword: options.adminPassword,
+          drivers,
+          ...(options.crewPassword ? { crewPassword: options.crewPassword } : {}),
+          speed: options.speed,
+          pollSimMs: options.jobPollSimMs,
+          minPollRealMs: options.jobPollMinRealMs,
+          log,
+        });
+        world.jobSource = jobs;
+      }
       for (const h of handles) {
         const secret = secrets.get(h.id);
         if (!secret) continue;
@@ -201,6 +221,7 @@ export function createSimulation(input: SimulationOptions, log: (msg: string) =>
       clock.start();
       realStart = performance.now();
       scheduler.start();
+      jobs?.start();
       let connected = 0;
       connectTimer = setInterval(() => {
         const due = Math.min(fleet.length, Math.floor(((performance.now() - realStart) / 1000) * options.connectRate) + 1);
@@ -217,6 +238,7 @@ export function createSimulation(input: SimulationOptions, log: (msg: string) =>
       scheduler.stop();
       if (connectTimer) clearInterval(connectTimer);
       clock.freeze();
+      await jobs?.stop();
       const fleet = handles.map((h) => h.firmware).filter((f): f is DeviceFirmware => f !== null && f.started);
       if (opts.drain) {
         const timeout = opts.timeoutMs ?? options.drainTimeoutMs;

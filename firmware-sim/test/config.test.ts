@@ -24,6 +24,12 @@ describe('run configuration', () => {
     expect(() => loadRunConfig({ crewPassword: 'short' }, {})).toThrow(/--crew-password/);
   });
 
+  it('the CLI\'s trucks follow the server\'s jobs unless --no-follow-jobs (or without the admin login that reads them)', () => {
+    expect(loadRunConfig({ adminPassword: 'admin-pass' }, {}).simulation.followJobs).toBe(true);
+    expect(loadRunConfig({ adminPassword: 'admin-pass', followJobs: false }, {}).simulation.followJobs).toBe(false);
+    expect(loadRunConfig({}, {}).simulation.followJobs).toBe(false);
+  });
+
   it.each([
     [{ devices: 'ten' }, /--devices/],
     [{ speed: '-3' }, /--speed/],

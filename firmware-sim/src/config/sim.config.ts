@@ -35,6 +35,7 @@ export interface RunFlags {
   pumpAt?: string;
   crewPassword?: string;
   fleet?: boolean;
+  followJobs?: boolean;
   progress?: boolean;
 }
 
@@ -100,6 +101,8 @@ const runFlagsSchema = z.object({
   pumpAt: int('--pump-at', 0, 100).default(SIM_DEFAULTS.pumpAtPct),
   crewPassword: z.string().min(8, '--crew-password must have at least 8 characters').optional(),
   fleet: z.boolean().default(SIM_DEFAULTS.registerFleet),
+  // The CLI runs the demo: trucks follow the server's dispatch unless told not to.
+  followJobs: z.boolean().default(true),
   progress: z.boolean().optional(),
 });
 
@@ -148,6 +151,8 @@ export function loadRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv = process.
       pumpAtPct: c.pumpAt,
       ...(c.crewPassword ? { crewPassword: c.crewPassword } : {}),
       registerFleet: c.fleet,
+      // Following jobs reads them with the admin login: without one the trucks choose themselves.
+      followJobs: c.followJobs && c.adminPassword !== undefined,
     },
     statsOut: c.statsOut,
     drainTimeoutMs: c.drainTimeout,

@@ -28,6 +28,7 @@ const FLAG_OF: Partial<Record<FaultType, BooleanFlag>> = {
   'bin-tilt': 'binTilt',
   'gas-spike': 'gasSpike',
   'skip-disposal': 'skipDisposal',
+  'off-route': 'offRoute',
 };
 
 /** Turns fault specs into per-device effects: physics flags, silent sensors, garbage senders. */

@@ -13,6 +13,7 @@ export const FAULT_TYPES = [
   'garbage',
   'fast-fill',
   'skip-disposal',
+  'off-route',
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
@@ -28,6 +29,7 @@ export const FAULT_TARGET_KINDS: Record<FaultType, readonly DeviceKind[]> = {
   garbage: ['bin', 'toilet', 'septic', 'streetlight', 'truck'],
   'fast-fill': ['bin', 'septic'],
   'skip-disposal': ['truck'], // tankers only
+  'off-route': ['truck'],
 };
 
 /** Default extra fill of `fast-fill`, percent per sim hour: 20 → 100 % in under three hours. */

@@ -12,6 +12,8 @@ export interface FaultFlags {
   fastFillPctH?: number;
   /** Tankers: after pumping, drive back to the depot instead of the disposal site (illegal dumping). */
   skipDisposal?: boolean;
+  /** Trucks: every trip goes by way of a junction away from the truck's route (the off-route alert). */
+  offRoute?: boolean;
 }
 
 /** What every model may know about the place and time. */

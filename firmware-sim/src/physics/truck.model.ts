@@ -6,7 +6,8 @@ import type { Rng } from '../shared/rng.js';
 import { round } from './physics.types.js';
 
 export type TruckDestination =
-  | { kind: 'bin'; binId: string }
+  /** `jobId`: the server's collection job the truck serves there (it reports on_site on arrival). */
+  | { kind: 'bin'; binId: string; jobId?: string }
   | { kind: 'septic'; tankId: string }
   | { kind: 'transfer' }
   | { kind: 'disposal'; siteId: string }

@@ -2,15 +2,18 @@ import type { DeviceCommand, DeviceKind, ReadingValues } from '@sanitation/contr
 import type { City, DeviceSpec, ZoneType } from '../city/city.types.js';
 import { REPORT_INTERVAL_S } from '../city/device-placement.builder.js';
 import { shortestPath } from '../city/route.planner.js';
+import type { TruckJobSource } from '../dispatch/assigned-stops.js';
+import { TruckAssignments } from '../dispatch/truck-assignments.js';
 import { haversineM } from '../shared/geo.js';
 import { Rng } from '../shared/rng.js';
+import { detourPath, spliceDetour } from './detour.js';
 import { emptyBin, initBin, readBin, stepBin, type BinParams, type BinState } from './bin.model.js';
 import { HOUR_MS, localHour, type Env, type FaultFlags } from './physics.types.js';
 import { initSeptic, pumpSeptic, readSeptic, stepSeptic, type SepticParams, type SepticState } from './septic.model.js';
 import { commandLamp, initStreetlight, nextSwitchAt, readStreetlight, stepStreetlight, type StreetlightParams, type StreetlightState } from './streetlight.model.js';
 import { SunSchedule } from './sun-schedule.js';
 import { initToilet, readToilet, stepToilet, type ToiletParams, type ToiletState } from './toilet.model.js';
-import { initTruck, parkTruck, readTruck, routeTruck, stepTruck, type TruckParams, type TruckState } from './truck.model.js';
+import { initTruck, parkTruck, readTruck, routeTruck, stepTruck, type TruckDestination, type TruckParams, type TruckState } from './truck.model.js';
 
 /** A truck stopping within this distance empties a bin. */
 export const COLLECT_RADIUS_M = 30;
@@ -70,6 +73,14 @@ export class World {
   private readonly options: Required<WorldOptions>;
   /** Called when a truck empties a bin or pumps a tank (sim time): a sensor reports such a jump at once. */
   onServiced: (deviceId: string, t: number) => void = () => {};
+  /**
+   * The server's assignments: a collection truck with assigned jobs serves them in order and chooses
+   * bins itself only without any. Null: every truck chooses itself (the fullest bin of its zones).
+   */
+  set jobSource(source: TruckJobSource | null) {
+    this.assignments = source ? new TruckAssignments(source) : null;
+  }
+  private assignments: TruckAssignments | null = null;
 
   constructor(
     readonly city: City,
@@ -197,7 +208,10 @@ export class World {
   setFaults(deviceId: string, faults: FaultFlags, t: number): void {
     const rt = this.get(deviceId);
     this.advance(rt, t);
+    const wasOff = rt.faults.offRoute === true;
     rt.faults = faults;
+    // A truck told to leave its route mid-trip turns off at the next junction.
+    if (rt.kind === 'truck' && faults.offRoute && !wasOff && rt.state.phase === 'driving') rt.state = spliceDetour(this.city, rt.state, this.routeNodes(rt));
   }
 
   private advance(rt: DeviceRuntime, t: number): void {
@@ -249,6 +263,7 @@ export class World {
         if (ev.type !== 'arrived') continue;
         if (ev.dest.kind === 'bin') {
           this.claimedBins.delete(ev.dest.binId);
+          if (ev.dest.jobId) this.assignments?.arrived(rt.spec.id, ev.dest.jobId, ev.t);
           rt.state.loadKg += this.collectAround(ev.lat, ev.lon, ev.t);
         } else if (ev.dest.kind === 'septic') {
           this.claimedBins.delete(ev.dest.tankId);
@@ -272,8 +287,8 @@ export class World {
       rt.state = { ...s, phase: 'idle', ignition: true };
     }
     if (rt.state.phase !== 'idle') return;
-    const go = (to: number, dest: Parameters<typeof routeTruck>[2]) => {
-      rt.state = routeTruck(rt.state, shortestPath(this.city, rt.state.nodeId, to), dest);
+    const go = (to: number, dest: TruckDestination) => {
+      rt.state = routeTruck(rt.state, this.pathFor(rt, to), dest);
     };
     const atDepot = rt.state.nodeId === rt.params.depotNode;
     const home = () => (atDepot ? void (rt.state = parkTruck(rt.state)) : go(rt.params.depotNode, { kind: 'depot' }));
@@ -290,6 +305,12 @@ export class World {
       return go(tank.spec.nodeId, { kind: 'septic', tankId: tank.spec.id });
     }
     if (rt.state.loadKg >= rt.params.payloadKg * LOAD_FULL_FRACTION || (!shift && rt.state.loadKg > 0)) return go(this.city.transfer.nodeId, { kind: 'transfer' });
+    const job = shift ? this.assignments?.next(rt.spec.id, (id) => this.devices.get(id)?.kind === 'bin') : null;
+    if (job) {
+      this.claimedBins.set(job.deviceId, rt.spec.id);
+      go(this.get(job.deviceId).spec.nodeId, { kind: 'bin', binId: job.deviceId, jobId: job.jobId });
+      return this.assignments!.setOff(rt.spec.id, job.jobId, t);
+    }
     const bin = shift ? this.fullest(this.binsByZone, rt.params.serviceZones, this.options.collectAtPct) : null;
     if (!bin) return home(); // nothing to collect: wait at the depot, engine off
     this.claimedBins.set(bin.spec.id, rt.spec.id);
@@ -302,12 +323,21 @@ export class World {
     let bestPct = minPct;
     for (const zone of zones) {
       for (const d of index.get(zone) ?? []) {
-        if (this.claimedBins.has(d.spec.id)) continue;
+        if (this.claimedBins.has(d.spec.id) || (d.kind === 'bin' && this.assignments?.isAssigned(d.spec.id))) continue;
         const pct = d.kind === 'bin' ? d.state.fillPct : d.kind === 'septic' ? d.state.levelPct : -1;
         if (pct >= bestPct) [best, bestPct] = [d, pct];
       }
     }
     return best;
+  }
+
+  /** The street path to `to`; a truck with the off-route fault goes by way of a junction away from its route. */
+  private pathFor(rt: TruckRuntime, to: number): number[] {
+    return rt.faults.offRoute ? detourPath(this.city, rt.state.nodeId, to, this.routeNodes(rt)) : shortestPath(this.city, rt.state.nodeId, to);
+  }
+
+  private routeNodes(rt: TruckRuntime): number[] {
+    return (this.assignments?.ahead(rt.spec.id) ?? []).map((id) => this.devices.get(id)?.spec.nodeId).filter((n): n is number => n !== undefined);
   }
 
   private nearestDisposal(at: { lat: number; lon: number }) {

@@ -68,6 +68,11 @@ export class ProvisionClient {
     }
   }
 
+  /** Any other call of the API with this client's login (e.g. the trucks' jobs). */
+  call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.request<T>(method, path, body);
+  }
+
   private async request<T>(method: string, path: string, body: unknown, auth = true): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
