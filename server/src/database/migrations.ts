@@ -4,6 +4,7 @@ import { FLEET_MIGRATION, VEHICLE_MEMBERS_MIGRATION } from '../fleet/fleet.migra
 import { JOB_PHOTOS_MIGRATION } from '../jobs/job-photos.migration.js';
 import { JOBS_MIGRATION } from '../jobs/jobs.migration.js';
 import { MAP_MIGRATION } from '../map/map.migration.js';
+import { ROUTE_PLANS_MIGRATION } from '../routing/plans/plans.migration.js';
 import { RULE_CONFIG_MIGRATION } from '../rule-config/rule-config.migration.js';
 import { ZONES_MIGRATION } from '../zones/zones.migration.js';
 
@@ -72,4 +73,5 @@ export const MIGRATIONS: readonly Migration[] = [
   MAP_MIGRATION,
   JOB_PHOTOS_MIGRATION,
   VEHICLE_MEMBERS_MIGRATION,
+  ROUTE_PLANS_MIGRATION,
 ];

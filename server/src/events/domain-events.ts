@@ -1,5 +1,5 @@
 import { Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type { Alarm, DeviceStateEvent, Job, TruckPositionEvent } from '@sanitation/contracts';
+import type { Alarm, DeviceStateEvent, Job, OffRouteEvent, PlanChangedEvent, PlanProgressEvent, TruckPositionEvent } from '@sanitation/contracts';
 import { Subject, type Observable } from 'rxjs';
 
 /** Something a dashboard should see change. Emitted after the change is committed. */
@@ -7,7 +7,14 @@ export type DomainEvent =
   | { type: 'alarm'; alarm: Alarm }
   | { type: 'job'; job: Job }
   | { type: 'device'; state: DeviceStateEvent }
-  | { type: 'truck'; position: TruckPositionEvent };
+  | { type: 'truck'; position: TruckPositionEvent }
+  // Route plans: sent to operators whose zones hold the plan's zone or whose bbox meets `bbox` ([w, s, e, n] of its stops).
+  | { type: 'plan'; event: PlanChangedEvent; bbox: PlanBbox | null }
+  | { type: 'plan-progress'; zone: string; bbox: PlanBbox | null; event: PlanProgressEvent }
+  | { type: 'plan-off-route'; zone: string; bbox: PlanBbox | null; event: OffRouteEvent };
+
+/** [west, south, east, north], degrees. */
+export type PlanBbox = [number, number, number, number];
 
 /** In-process event bus between the modules that change state and the live stream. */
 @Injectable()

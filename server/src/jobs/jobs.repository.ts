@@ -140,6 +140,7 @@ const PATCHABLE = {
   flags: 'text[]',
   proof: 'jsonb',
   alarm_id: 'bigint',
+  details: 'jsonb',
 } as const;
 export type JobPatch = Partial<Record<keyof typeof PATCHABLE, SqlParam>>;
 

@@ -16,7 +16,7 @@ import {
   type WorkStatus,
 } from './job-rules.js';
 import { JobsException, JobsExceptionCode } from './jobs.exception.js';
-import { JobsRepository, iso, type JobPatch } from './jobs.repository.js';
+import { JobsRepository, iso, type JobPatch, type NewJob } from './jobs.repository.js';
 
 /**
  * Dispatch jobs: lifecycle open → assigned → en_route → on_site → done (or cancelled from any open
@@ -110,6 +110,26 @@ export class JobsService implements OnModuleInit {
         data: { unitType: assignee.unitType, unitId: assignee.unitId, name, ...(current ? { previous: current } : {}) },
       });
       return updated;
+    });
+  }
+
+  /**
+   * Opens a job unless one is open for (subject, type) — route planning's publish, for a bin that is
+   * planned before any rule raised it. Returns the open job either way.
+   */
+  async openIfNone(job: Omit<NewJob, 'createdAt'>): Promise<Job> {
+    const now = this.clock.now();
+    const { job: opened, created } = await this.repository.db.transaction((tx) => this.repository.insertOpen(tx, { ...job, createdAt: now }));
+    if (created) this.emit([opened]);
+    return opened;
+  }
+
+  /** Merges keys into the job's details (e.g. `routePlan`, which the crew view orders by). No history: not a status change. */
+  async mergeDetails(jobId: string, details: Record<string, unknown>): Promise<Job> {
+    return this.mutate(jobId, async (tx, job, now) => {
+      const merged = { ...job.details, ...details };
+      if (JSON.stringify(merged) === JSON.stringify(job.details)) return null;
+      return this.repository.update(tx, jobId, { details: JSON.stringify(merged), updated_at: iso(now) });
     });
   }
 

@@ -15,7 +15,7 @@ import type { Subscription } from 'rxjs';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import { AuthService, type AuthenticatedOperator } from '../auth/auth.service.js';
 import { issuePath } from '../common/zod-validation.pipe.js';
-import { DomainEvents, type DomainEvent } from '../events/domain-events.js';
+import { DomainEvents, type DomainEvent, type PlanBbox } from '../events/domain-events.js';
 import { LOGGER, type Logger } from '../logging/logger.js';
 import { AreaIndex } from './area-index.js';
 import { CrewMembershipRepository } from './crew-membership.repository.js';
@@ -195,6 +195,15 @@ export class LiveStreamService implements OnApplicationBootstrap, BeforeApplicat
           });
           break;
         }
+        case 'plan':
+          this.toPlanWatchers(event.event.plan.zone, event.bbox, (s) => s.emit('plan:changed', event.event));
+          break;
+        case 'plan-progress':
+          this.toPlanWatchers(event.zone, event.bbox, (s) => s.emit('plan:progress', event.event));
+          break;
+        case 'plan-off-route':
+          this.toPlanWatchers(event.zone, event.bbox, (s) => s.emit('plan:off-route', event.event));
+          break;
         case 'truck': {
           const { position } = event;
           this.index.match(position.lat, position.lon, null, (c) => {
@@ -205,6 +214,23 @@ export class LiveStreamService implements OnApplicationBootstrap, BeforeApplicat
       }
     } catch (err) {
       this.logger.error({ err, type: event.type }, 'live stream failed to route an event');
+    }
+  }
+
+  /**
+   * Plan events go to operators (not crews) subscribed to the plan's zone or to a bbox that meets
+   * the plan's. Few operators watch plans and plans change seldom: a scan of the clients is enough.
+   */
+  private toPlanWatchers(zone: string, bbox: PlanBbox | null, send: (socket: LiveSocket) => void): void {
+    for (const client of this.clients.values()) {
+      const sub = client.subscription;
+      if (!sub || client.isCrew) continue;
+      const byZone = sub.zones?.includes(zone) ?? false;
+      const b = sub.bbox;
+      const byBbox = !!b && !!bbox && b[0] <= bbox[2] && bbox[0] <= b[2] && b[1] <= bbox[3] && bbox[1] <= b[3];
+      if (!byZone && !byBbox) continue;
+      const socket = this.nsp?.sockets.get(client.id);
+      if (socket) send(socket);
     }
   }
 

@@ -13,6 +13,7 @@ import { ReadingsBus } from '../ingest/readings.bus.js';
 import { LOGGER, type Logger } from '../logging/logger.js';
 import { RuleConfigService } from '../rule-config/rule-config.service.js';
 import { TaskRegistry } from '../scheduler/task.registry.js';
+import { BIN_FORECAST_DEFAULTS, forecastFill, SEPTIC_FORECAST_DEFAULTS } from '../rules/forecast/fill-forecast.js';
 import { evaluateBin } from './bin.evaluator.js';
 import { CabinetMonitor } from './cabinet.monitor.js';
 import { ConditionTracker, loggingSink } from './condition-tracker.js';
@@ -134,6 +135,22 @@ export class RulesEngine implements OnModuleInit, OnApplicationShutdown {
       const p = this.rules.effective(device.kind, device.zone, id).params;
       onForecastTick(device, state, this.tracker, levelRuleFor(device.kind, p), now);
     }
+  }
+
+  /**
+   * Read-only, for route planning: a bin's/tank's level and fill rate from the readings in memory.
+   * Fitted → the fitted level at `now` and the rate (%/h); not enough readings → the last reading
+   * and a null rate; never read → null.
+   */
+  forecastFor(deviceId: string, now: number = this.clock.now()): { fillPct: number; ratePctPerH: number | null; fittedAt: number } | null {
+    const state = this.states.get(deviceId);
+    const device = this.directory.get(deviceId);
+    const last = state?.levels[state.levels.length - 1];
+    if (!state || !device || !last) return null;
+    const options = device.kind === 'septic' ? SEPTIC_FORECAST_DEFAULTS : BIN_FORECAST_DEFAULTS;
+    const f = forecastFill({ readings: state.levels, thresholdPct: 100, now: Math.max(now, last.ts), options });
+    if (f.levelNowPct === null || f.ratePctPerH === null) return { fillPct: last.value, ratePctPerH: null, fittedAt: last.ts };
+    return { fillPct: f.levelNowPct, ratePctPerH: f.ratePctPerH, fittedAt: Math.max(now, last.ts) };
   }
 
   /** The truck's vehicle, from the fleet's registry; an unknown truck makes it reload (rate-limited) for next time. */

@@ -1,0 +1,95 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { LeftOutStop, PlanRoute, PlanSummary } from '@sanitation/contracts';
+import type { VrpOptions, VrpProblem, VrpSolution } from '../solver/model.js';
+import { TRAVEL_TIME_PROVIDER, type TravelTimeProvider } from '../travel/travel-time.provider.js';
+import { ROUTING_DEFAULTS } from '../routing.defaults.js';
+import { demandsAt, type BuiltProblem } from './problem-builder.js';
+import { readSolution } from './solution-reader.js';
+
+/** The solver entry point (worker thread in the app: the server keeps serving while it plans). */
+export type SolveFn = (problem: VrpProblem, options: VrpOptions) => Promise<VrpSolution>;
+export const VRP_SOLVE = Symbol('VrpSolve');
+
+export interface SolvedPlan {
+  routes: PlanRoute[];
+  leftOut: LeftOutStop[];
+  summary: PlanSummary;
+}
+
+/** Service start per stop (seconds from origin), NaN for unserved stops. */
+function serviceTimes(problem: VrpProblem, solution: VrpSolution): number[] {
+  const times = new Array<number>(problem.stops.length).fill(Number.NaN);
+  for (const r of solution.routes) r.visits.forEach((v, k) => v.type === 'stop' && (times[v.stop] = r.timing.serviceStart[k]!));
+  return times;
+}
+
+/**
+ * Solves a built problem in two passes: the first with demands at an estimated time, then — when
+ * the demands at the planned service times differ enough — a short second solve with those, so
+ * the loads the plan shows are the ones the solver checked against capacity.
+ */
+@Injectable()
+export class PlanSolver {
+  constructor(
+    @Inject(VRP_SOLVE) private readonly solveFn: SolveFn,
+    @Inject(TRAVEL_TIME_PROVIDER) private readonly travel: TravelTimeProvider,
+  ) {}
+
+  get source(): TravelTimeProvider['source'] {
+    return this.travel.source;
+  }
+
+  matrix: TravelTimeProvider['matrix'] = (points) => this.travel.matrix(points);
+
+  async solve(built: BuiltProblem, seed: number, timeLimitMs: number, refine = true): Promise<SolvedPlan> {
+    const started = performance.now();
+    const first = await this.solveFn(built.problem, { seed, timeLimitMs: timeLimitMs * (refine ? ROUTING_DEFAULTS.FIRST_PASS_SHARE : 1) });
+    let solution = first;
+    let iterations = first.stats.iterations;
+    if (refine && built.problem.stops.length) {
+      const before = built.problem.stops.map((s) => s.demand);
+      const change = demandsAt(built, serviceTimes(built.problem, first));
+      if (change >= ROUTING_DEFAULTS.SKIP_REFINE_BELOW) {
+        const limit = Math.min(ROUTING_DEFAULTS.REFINE_LIMIT_MS, timeLimitMs * (1 - ROUTING_DEFAULTS.FIRST_PASS_SHARE));
+        solution = await this.solveFn(built.problem, { seed, timeLimitMs: Math.max(200, limit) });
+        iterations += solution.stats.iterations;
+      } else {
+        built.problem.stops.forEach((s, i) => (s.demand = before[i]!));
+      }
+    }
+    const { routes, leftOut } = readSolution(built, solution);
+    await this.drawPaths(routes);
+    return { routes, leftOut: [...leftOut, ...built.leftOut], summary: summarize(routes, [...leftOut, ...built.leftOut], solution.feasible, this.travel.source, performance.now() - started, iterations) };
+  }
+
+  /** Each route's path: the provider's driven paths between consecutive stops, joined. */
+  async drawPaths(routes: PlanRoute[]): Promise<void> {
+    for (const route of routes) {
+      const path: [number, number][] = [];
+      for (let i = 1; i < route.stops.length; i++) {
+        const a = route.stops[i - 1]!;
+        const b = route.stops[i]!;
+        if (a.lat === b.lat && a.lon === b.lon) continue;
+        const leg = await this.travel.path({ lat: a.lat, lon: a.lon }, { lat: b.lat, lon: b.lon });
+        path.push(...(path.length ? leg.slice(1) : leg));
+      }
+      route.path = path;
+    }
+  }
+}
+
+export function summarize(routes: PlanRoute[], leftOut: LeftOutStop[], feasible: boolean, travel: PlanSummary['travel'], solveMs: number, iterations: number): PlanSummary {
+  const collects = routes.flatMap((r) => r.stops.filter((s) => s.kind === 'collect'));
+  return {
+    routes: routes.filter((r) => r.stops.some((s) => s.kind === 'collect')).length,
+    stops: collects.length,
+    distanceM: Math.round(routes.reduce((a, r) => a + r.distanceM, 0)),
+    durationS: Math.round(routes.reduce((a, r) => a + r.durationS, 0)),
+    collectedKg: Math.round(collects.reduce((a, s) => a + s.demandKg, 0) * 10) / 10,
+    leftOut: leftOut.length,
+    feasible,
+    travel,
+    solveMs: Math.round(solveMs),
+    iterations,
+  };
+}
