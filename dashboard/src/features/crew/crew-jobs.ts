@@ -25,10 +25,25 @@ function stage(status: JobStatus): number {
   return 2;
 }
 
-/** In progress first, then most urgent (priority 1), then earliest due; ties by id for a stable list. */
+/** A published route plan's place for the job (`details.routePlan`, set by the route planner at publish); null when not planned. */
+export function routePlanOf(job: Pick<Job, 'details'>): { planId: string; seq: number } | null {
+  const rp = job.details?.['routePlan'] as { planId?: unknown; seq?: unknown } | undefined;
+  return rp && typeof rp.planId === 'string' && typeof rp.seq === 'number' ? { planId: rp.planId, seq: rp.seq } : null;
+}
+
+/** Planned jobs in their route's order (before unplanned ones), so a truck crew works down its round. */
+function compareRoutePlan(a: Job, b: Job): number {
+  const pa = routePlanOf(a);
+  const pb = routePlanOf(b);
+  if (!pa || !pb) return (pa ? 0 : 1) - (pb ? 0 : 1);
+  return (pa.planId < pb.planId ? -1 : pa.planId > pb.planId ? 1 : 0) || pa.seq - pb.seq;
+}
+
+/** In progress first, then a route plan's order, then most urgent (priority 1), then earliest due; ties by id for a stable list. */
 export function compareCrewJobs(a: Job, b: Job): number {
   return (
     stage(a.status) - stage(b.status) ||
+    compareRoutePlan(a, b) ||
     a.priority - b.priority ||
     Date.parse(a.dueAt) - Date.parse(b.dueAt) ||
     (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0)
