@@ -121,6 +121,26 @@ describe('collection trucks follow the server\'s dispatch', () => {
     expect(off.maxAway).toBeGreaterThan(600);
     expect(off.maxAway).toBeGreaterThan(normal.maxAway + 300);
   });
+
+  it('a broken-down truck stands still, engine off, until the fault ends; then it serves its jobs again', () => {
+    const world = new World(city, 42, START);
+    const bins = binsOf(city, world);
+    const source = new StaticJobSource(new Map([['truck-00002', bins.map((b, i) => stop(`job-${i}`, b, i))]]));
+    world.jobSource = source;
+    const onSite = () => source.progress.filter((p) => p.status === 'on_site').length;
+    const moving = drive(world, 'truck-00002', START, 2, () => onSite() >= 1);
+    const t1 = moving.at(-1)!.t + 30_000;
+    const faults = new FaultInjector(city, world, 42);
+    const fault = faults.inject({ type: 'breakdown', targets: ['truck-00002'] }, t1);
+    const stuck = drive(world, 'truck-00002', t1, 2);
+    const readings = stuck.map((f) => world.measure('truck-00002', f.t) as { speedKmh: number; ignition: boolean });
+    expect(new Set(stuck.map((f) => `${f.lat},${f.lon}`)).size).toBe(1);
+    expect(readings.every((r) => r.speedKmh === 0 && !r.ignition)).toBe(true);
+    expect(onSite()).toBe(1);
+    faults.clear(fault.id, t1 + 2 * HOUR_MS);
+    drive(world, 'truck-00002', t1 + 2 * HOUR_MS, 4, () => onSite() >= bins.length);
+    expect(source.progress.filter((p) => p.status === 'on_site').map((p) => p.jobId)).toEqual(bins.map((_, i) => `job-${i}`));
+  });
 });
 
 describe('the trucks\' jobs over HTTP', () => {

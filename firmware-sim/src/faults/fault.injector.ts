@@ -29,6 +29,7 @@ const FLAG_OF: Partial<Record<FaultType, BooleanFlag>> = {
   'gas-spike': 'gasSpike',
   'skip-disposal': 'skipDisposal',
   'off-route': 'offRoute',
+  breakdown: 'brokenDown',
 };
 
 /** Turns fault specs into per-device effects: physics flags, silent sensors, garbage senders. */

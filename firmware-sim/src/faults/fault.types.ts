@@ -14,6 +14,7 @@ export const FAULT_TYPES = [
   'fast-fill',
   'skip-disposal',
   'off-route',
+  'breakdown',
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
@@ -30,6 +31,7 @@ export const FAULT_TARGET_KINDS: Record<FaultType, readonly DeviceKind[]> = {
   'fast-fill': ['bin', 'septic'],
   'skip-disposal': ['truck'], // tankers only
   'off-route': ['truck'],
+  breakdown: ['truck'],
 };
 
 /** Default extra fill of `fast-fill`, percent per sim hour: 20 → 100 % in under three hours. */

@@ -14,6 +14,8 @@ export interface FaultFlags {
   skipDisposal?: boolean;
   /** Trucks: every trip goes by way of a junction away from the truck's route (the off-route alert). */
   offRoute?: boolean;
+  /** Trucks: broken down where they stand (engine off, no trips) until the fault ends. */
+  brokenDown?: boolean;
 }
 
 /** What every model may know about the place and time. */

@@ -208,10 +208,16 @@ export class World {
   setFaults(deviceId: string, faults: FaultFlags, t: number): void {
     const rt = this.get(deviceId);
     this.advance(rt, t);
-    const wasOff = rt.faults.offRoute === true;
+    const was = rt.faults;
     rt.faults = faults;
+    if (rt.kind !== 'truck') return;
     // A truck told to leave its route mid-trip turns off at the next junction.
-    if (rt.kind === 'truck' && faults.offRoute && !wasOff && rt.state.phase === 'driving') rt.state = spliceDetour(this.city, rt.state, this.routeNodes(rt));
+    if (faults.offRoute && !was.offRoute && rt.state.phase === 'driving') rt.state = spliceDetour(this.city, rt.state, this.routeNodes(rt));
+    // A broken-down truck stands where it is, engine off, and gives up its trip (its bin is free again).
+    if (faults.brokenDown && !was.brokenDown) {
+      rt.state = parkTruck({ ...rt.state, dest: null, path: [], pathIdx: 0, segPosM: 0 });
+      for (const [bin, truck] of this.claimedBins) if (truck === rt.spec.id) this.claimedBins.delete(bin);
+    }
   }
 
   private advance(rt: DeviceRuntime, t: number): void {
@@ -254,6 +260,7 @@ export class World {
   }
 
   private advanceTruck(rt: TruckRuntime, t: number): void {
+    if (rt.faults.brokenDown) rt.t = Math.max(rt.t, t);
     while (rt.t < t) {
       const dt = Math.min(TRUCK_STEP_MS, t - rt.t);
       this.dispatch(rt, rt.t);
