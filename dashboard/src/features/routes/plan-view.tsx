@@ -1,7 +1,7 @@
 import type { LeftOutStop, RoutePlan } from '@sanitation/contracts';
 import { useT } from '../../i18n/i18n';
 import { select } from '../../state/selection';
-import { formatDuration, formatKg, formatKm, offRouteVehicles, routeColour } from './route-plan.logic';
+import { allowedActions, formatDuration, formatKg, formatKm, offRouteVehicles, routeColour } from './route-plan.logic';
 import type { RoutesState } from './route-plan.store';
 import { PlanActions } from './plan-actions';
 import { PlanLoadChart } from './plan-load.chart';
@@ -13,6 +13,8 @@ export function PlanView({ state, plan, timeZone, canEdit }: { state: RoutesStat
   const s = plan.summary;
   const off = offRouteVehicles(plan, state.offRoute);
   const selected = plan.routes.find((r) => r.vehicleId === state.selectedVehicle) ?? null;
+  // Stops are locked and moved on a draft only; a published plan changes by re-planning.
+  const editStops = canEdit && allowedActions(plan).edit;
   const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v)} %`);
   const item = (label: string, value: string, key: string) => (
     <div class="plan-summary-item" data-key={key}>
@@ -58,7 +60,7 @@ export function PlanView({ state, plan, timeZone, canEdit }: { state: RoutesStat
           selected={r.vehicleId === state.selectedVehicle}
           offRoute={off.has(r.vehicleId) ? (state.offRoute[r.vehicleId] ?? { planId: plan.planId, vehicleId: r.vehicleId, offRouteM: r.progress?.offRouteM ?? 0, lat: 0, lon: 0, at: '' }) : null}
           timeZone={timeZone}
-          canEdit={canEdit}
+          canEdit={editStops}
         />
       ))}
       {plan.leftOut.length > 0 && <LeftOutList items={plan.leftOut} pct={pct} />}
