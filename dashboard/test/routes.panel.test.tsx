@@ -206,6 +206,7 @@ describe('RoutesPanel', () => {
     const published = plan({ status: 'published', version: 5 });
     const server = fakeServer((call, held) => {
       if (call.url.endsWith('/breakdown')) return { status: 200, body: { ...held, version: held.version + 1, history: [{ at: '', by: 'd', action: 'replanned' }] } };
+      if (call.url.endsWith('/cancel')) return { status: 200, body: { ...held, version: held.version + 1, status: 'cancelled' } };
       return { status: 400, body: { message: 'unexpected' } };
     });
     server.setHeld(published);
@@ -255,6 +256,14 @@ describe('RoutesPanel', () => {
     $('plan-breakdown-confirm')!.click();
     await waitFor(() => status()!.dataset.version === '7', 'the re-plan after the breakdown');
     expect(server.calls.at(-1)).toEqual({ method: 'POST', url: '/api/routing/plans/p1/breakdown', body: { vehicleId: 'v1', note: 'gearbox failed' } });
+
+    $('plan-cancel')!.click();
+    await tick();
+    expect(server.calls.at(-1)!.url).not.toContain('cancel');
+    $('plan-cancel-confirm')!.click();
+    await waitFor(() => status()!.dataset.status === 'cancelled', 'the cancellation');
+    expect(server.calls.at(-1)).toEqual({ method: 'POST', url: '/api/routing/plans/p1/cancel', body: { version: 7 } });
+    expect($('plan-breakdown')).toBeNull();
   });
 
   it('shows an API error from planning inline and lets a viewer only look', async () => {

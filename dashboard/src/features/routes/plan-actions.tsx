@@ -9,7 +9,7 @@ import { routesApi } from './routes.api';
 export function PlanActions({ plan, busy }: { plan: RoutePlan; busy: Busy | null }) {
   const t = useT('routes');
   const can = allowedActions(plan);
-  const [confirming, setConfirming] = useState<'publish' | 'breakdown' | null>(null);
+  const [confirming, setConfirming] = useState<'publish' | 'breakdown' | 'cancel' | null>(null);
   const [vehicleId, setVehicleId] = useState('');
   const [note, setNote] = useState('');
   const disabled = busy !== null;
@@ -43,7 +43,7 @@ export function PlanActions({ plan, busy }: { plan: RoutePlan; busy: Busy | null
           </button>
         )}
         {can.cancel && (
-          <button type="button" class="danger" data-testid="plan-cancel" disabled={disabled} onClick={() => void runEdit('cancel', (p) => routesApi.cancel(p))}>
+          <button type="button" class="danger" data-testid="plan-cancel" disabled={disabled} onClick={() => setConfirming(confirming === 'cancel' ? null : 'cancel')}>
             {t('actions.cancelPlan')}
           </button>
         )}
@@ -63,6 +63,23 @@ export function PlanActions({ plan, busy }: { plan: RoutePlan; busy: Busy | null
             onClick={() => void runEdit('publish', (p) => routesApi.publish(p)).then((ok) => ok && setConfirming(null))}
           >
             {t('actions.publishYes')}
+          </button>
+          <button type="button" onClick={() => setConfirming(null)}>
+            {t('actions.cancel')}
+          </button>
+        </div>
+      )}
+      {confirming === 'cancel' && (
+        <div class="job-subform plan-confirm">
+          <span>{t('actions.cancelConfirm')}</span>
+          <button
+            type="button"
+            class="danger"
+            data-testid="plan-cancel-confirm"
+            disabled={disabled}
+            onClick={() => void runEdit('cancel', (p) => routesApi.cancel(p)).then((ok) => ok && setConfirming(null))}
+          >
+            {t('actions.cancelYes')}
           </button>
           <button type="button" onClick={() => setConfirming(null)}>
             {t('actions.cancel')}

@@ -19,5 +19,5 @@ export const routesApi = {
   publish: (plan: RoutePlan) => api.post<RoutePlan>(`/routing/plans/${encodeURIComponent(plan.planId)}/publish`, { version: plan.version }),
   breakdown: (plan: RoutePlan, vehicleId: string, note: string) =>
     api.post<RoutePlan>(`/routing/plans/${encodeURIComponent(plan.planId)}/breakdown`, { vehicleId, note }),
-  cancel: (plan: RoutePlan) => api.post<RoutePlan>(`/routing/plans/${encodeURIComponent(plan.planId)}/cancel`, {}),
+  cancel: (plan: RoutePlan) => api.post<RoutePlan>(`/routing/plans/${encodeURIComponent(plan.planId)}/cancel`, { version: plan.version }),
 };
