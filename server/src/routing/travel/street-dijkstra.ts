@@ -80,10 +80,15 @@ export class StreetDijkstra {
     this.timeS = new Float64Array(g.nodeCount);
     this.distM = new Float64Array(g.nodeCount);
     this.predSeg = new Int32Array(g.nodeCount);
+    this.targetMark = new Int32Array(g.nodeCount);
   }
 
-  /** From `source` to all nodes; with `stopAt`, stops once both of those nodes are settled. */
-  run(source: Snap, stopAt?: readonly [number, number]): void {
+  /** Per node: the run generation in which it is a target (cheap reset between runs). */
+  private readonly targetMark: Int32Array;
+  private generation = 0;
+
+  /** From `source` to all nodes; with `targets`, stops once every one of those nodes is settled. */
+  run(source: Snap, targets?: readonly number[]): void {
     const g = this.g;
     this.source = source;
     this.timeS.fill(Infinity);
@@ -92,12 +97,21 @@ export class StreetDijkstra {
     const b = g.segB[source.seg]!;
     this.relax(a, source.t * g.segTimeS[source.seg]!, source.t * g.segLenM[source.seg]!, -1);
     this.relax(b, (1 - source.t) * g.segTimeS[source.seg]!, (1 - source.t) * g.segLenM[source.seg]!, -1);
-    let pending = stopAt ? (stopAt[0] === stopAt[1] ? 1 : 2) : -1;
+    let pending = -1;
+    if (targets) {
+      const gen = ++this.generation;
+      pending = 0;
+      for (const t of targets) {
+        if (this.targetMark[t] === gen) continue;
+        this.targetMark[t] = gen;
+        pending++;
+      }
+    }
     while (this.heap.size > 0) {
       const u = this.heap.pop();
       const tu = this.heap.topKey;
       if (tu > this.timeS[u]!) continue; // stale entry
-      if (stopAt && (u === stopAt[0] || u === stopAt[1]) && --pending === 0) return;
+      if (pending > 0 && this.targetMark[u] === this.generation && --pending === 0) return;
       const du = this.distM[u]!;
       for (let k = g.adjStart[u]!; k < g.adjStart[u + 1]!; k++) {
         const s = g.adjSeg[k]!;

@@ -63,7 +63,7 @@ export class StreetGraphProvider implements TravelTimeProvider {
 
   async matrix(points: readonly LonLat[]): Promise<TravelMatrix> {
     const router = await this.current();
-    return router ? router.matrix(points) : this.fallback.matrix(points);
+    return router ? router.matrixAsync(points) : this.fallback.matrix(points);
   }
 
   async path(from: LonLat, to: LonLat): Promise<[number, number][]> {

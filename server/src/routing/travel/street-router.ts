@@ -5,6 +5,14 @@ import { buildStreetGraph, snapToGraph, type Snap, type StreetGraph } from './st
 import type { TravelOptions } from './travel.defaults.js';
 import type { LonLat, TravelMatrix } from './travel-time.provider.js';
 
+interface MatrixWork {
+  points: readonly LonLat[];
+  snaps: (Snap | null)[];
+  /** graph nodes at the ends of the points' segments: a run may stop once all are settled */
+  targets: number[];
+  result: TravelMatrix;
+}
+
 /**
  * Matrix and paths over one street graph (pure, synchronous). A point is placed on the nearest
  * street within MAX_SNAP_M; the walk/drive from the point to the street (the access) is added at
@@ -37,35 +45,55 @@ export class StreetRouter {
   }
 
   matrix(points: readonly LonLat[]): TravelMatrix {
-    const n = points.length;
-    const snaps = points.map((p) => this.snap(p));
-    const distanceM = new Float64Array(n * n);
-    const durationS = new Float64Array(n * n);
-    const fallback = (i: number, j: number): void => {
-      const d = estimateDistanceM(points[i]!, points[j]!, this.o.DETOUR_FACTOR);
-      distanceM[i * n + j] = d;
-      durationS[i * n + j] = secondsAt(d, this.o.AVERAGE_KMH);
-    };
-    for (let i = 0; i < n; i++) {
-      const from = snaps[i];
-      if (from) this.dijkstra.run(from);
-      for (let j = 0; j < n; j++) {
-        if (i === j) continue;
-        const to = snaps[j];
-        if (!from || !to) {
-          fallback(i, j);
-          continue;
-        }
-        const leg = this.dijkstra.legTo(to);
-        if (!Number.isFinite(leg.durationS)) {
-          fallback(i, j);
-          continue;
-        }
-        distanceM[i * n + j] = from.accessM + leg.distanceM + to.accessM;
-        durationS[i * n + j] = this.accessS(from.accessM) + leg.durationS + this.accessS(to.accessM);
+    const m = this.startMatrix(points);
+    for (let i = 0; i < points.length; i++) this.matrixRow(m, i);
+    return m.result;
+  }
+
+  /**
+   * The same matrix, giving the event loop a turn every `sliceMs` of work (a few hundred points on a
+   * city graph take seconds). Each row is computed in one go, so interleaved calls do not mix.
+   */
+  async matrixAsync(points: readonly LonLat[], sliceMs = 20): Promise<TravelMatrix> {
+    const m = this.startMatrix(points);
+    let sliceStart = performance.now();
+    for (let i = 0; i < points.length; i++) {
+      this.matrixRow(m, i);
+      if (performance.now() - sliceStart > sliceMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
       }
     }
-    return { size: n, distanceM, durationS, snapped: snaps.map((s) => s !== null), source: 'street-graph' };
+    return m.result;
+  }
+
+  private startMatrix(points: readonly LonLat[]): MatrixWork {
+    const n = points.length;
+    const snaps = points.map((p) => this.snap(p));
+    const targets: number[] = [];
+    for (const s of snaps) if (s) targets.push(this.graph.segA[s.seg]!, this.graph.segB[s.seg]!);
+    const result: TravelMatrix = { size: n, distanceM: new Float64Array(n * n), durationS: new Float64Array(n * n), snapped: snaps.map((s) => s !== null), source: 'street-graph' };
+    return { points, snaps, targets, result };
+  }
+
+  private matrixRow({ points, snaps, targets, result }: MatrixWork, i: number): void {
+    const n = points.length;
+    const { distanceM, durationS } = result;
+    const from = snaps[i];
+    if (from) this.dijkstra.run(from, targets);
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      const to = snaps[j];
+      const leg = from && to ? this.dijkstra.legTo(to) : null;
+      if (!from || !to || !leg || !Number.isFinite(leg.durationS)) {
+        const d = estimateDistanceM(points[i]!, points[j]!, this.o.DETOUR_FACTOR);
+        distanceM[i * n + j] = d;
+        durationS[i * n + j] = secondsAt(d, this.o.AVERAGE_KMH);
+        continue;
+      }
+      distanceM[i * n + j] = from.accessM + leg.distanceM + to.accessM;
+      durationS[i * n + j] = this.accessS(from.accessM) + leg.durationS + this.accessS(to.accessM);
+    }
   }
 
   /** [lon, lat] polyline along the fastest street path; the straight segment when either end cannot be placed or there is no path. */
