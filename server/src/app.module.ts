@@ -13,6 +13,7 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { KpiModule } from './kpi/kpi.module.js';
 import { LiveModule } from './live/live.module.js';
 import { MapModule } from './map/map.module.js';
+import { ProgressModule } from './routing/progress/progress.module.js';
 import { RoutingModule } from './routing/routing.module.js';
 import { RuleConfigModule } from './rule-config/rule-config.module.js';
 import { RulesEngineModule } from './rules-engine/rules-engine.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         CommandsModule,
         MapModule,
         RoutingModule,
+        ProgressModule,
       ],
     };
   }
