@@ -6,18 +6,15 @@ import { MapModule } from '../map/map.module.js';
 import { RulesEngineModule } from '../rules-engine/rules-engine.module.js';
 import { PlanInputsService } from './plans/plan-inputs.service.js';
 import { PlanJobsService } from './plans/plan-jobs.service.js';
-import { PlanSolver, VRP_SOLVE, type SolveFn } from './plans/plan-solver.js';
+import { PlanSolver, VRP_SOLVE } from './plans/plan-solver.js';
 import { PlansController } from './plans/plans.controller.js';
 import { PlansRepository } from './plans/plans.repository.js';
 import { PlansService } from './plans/plans.service.js';
 import { PublishedPlansAdapter } from './plans/published-plans.adapter.js';
 import { ReplanService } from './plans/replan.service.js';
 import { PUBLISHED_PLANS } from './progress/published-plans.port.js';
-import { solveVrp } from './solver/solve.js';
+import { solveInWorker } from './solver/solver-worker.js';
 import { TravelModule } from './travel/travel.module.js';
-
-// TODO(plans): switch to solveInWorker once solver-worker.ts lands.
-const solve: SolveFn = async (problem, options) => solveVrp(problem, options);
 
 /**
  * Collection route planning: plans (create, edit, publish, re-plan) over the VRP solver and the
@@ -27,7 +24,8 @@ const solve: SolveFn = async (problem, options) => solveVrp(problem, options);
   imports: [TravelModule, DevicesModule, FleetModule, JobsModule, MapModule, RulesEngineModule],
   controllers: [PlansController],
   providers: [
-    { provide: VRP_SOLVE, useValue: solve },
+    // A worker thread: the server keeps serving while it plans.
+    { provide: VRP_SOLVE, useValue: solveInWorker },
     PlansRepository,
     PlanInputsService,
     PlanSolver,

@@ -109,7 +109,11 @@ export class PlansService {
     if (!to || to.progress?.withdrawn) throw new RoutingException(RoutingExceptionCode.VEHICLE_NOT_IN_PLAN, `toVehicleId: vehicle "${body.toVehicleId}" has no route in plan "${planId}"`);
     const index = from.stops.findIndex((s) => s.stopId === body.stopId);
     const stop = from.stops[index]!;
-    if (stop.progress !== 'planned') throw new RoutingException(RoutingExceptionCode.NOT_MOVABLE, `stopId: stop "${body.stopId}" is ${stop.progress}; only planned stops move`);
+    const status = stop.jobId ? (await this.planJobs.statuses({ ...plan, routes: [{ ...from, stops: [stop] }] })).get(stop.stopId) : undefined;
+    const state = status && status !== 'open' && status !== 'assigned' ? status : stop.progress;
+    if (state !== 'planned') {
+      throw new RoutingException(RoutingExceptionCode.NOT_MOVABLE, `stopId: stop "${body.stopId}" is ${state}; only stops not yet under way move`);
+    }
     from.stops.splice(index, 1);
     // toIndex counts collect stops; insert before the toIndex-th one, else before the end.
     const collects = to.stops.map((s, i) => (s.kind === 'collect' ? i : -1)).filter((i) => i >= 0);
