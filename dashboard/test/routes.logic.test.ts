@@ -21,7 +21,7 @@ import {
   stopNumbers,
   stopPlace,
 } from '../src/features/routes/route-plan.logic';
-import { planBounds, routeScene } from '../src/map/route-draw';
+import { SITE_COLOUR, planBounds, routeScene } from '../src/map/route-draw';
 import { plan, route1, route2 } from './routes.fixture';
 
 const TZ = 'Asia/Shanghai';
@@ -162,6 +162,7 @@ describe('route map scene', () => {
     expect(scene.lines[1]!.colour).toBe(ROUTE_COLOURS[0]);
     // one depot shared by both trucks, one unload site, three bins numbered per route
     expect(scene.markers.map((m) => `${m.shape}:${m.label}`)).toEqual(['square:D', 'diamond:U', 'circle:1', 'circle:1', 'circle:2']);
+    expect(scene.markers.filter((m) => m.shape !== 'circle').every((m) => m.colour === SITE_COLOUR)).toBe(true);
     expect(routeScene(null, null)).toEqual({ lines: [], markers: [] });
   });
 

@@ -10,7 +10,8 @@ vi.mock('../src/features/routes/plan-load.chart', () => ({
   PlanLoadChart: ({ route }: { route: PlanRoute }) => <div data-testid="plan-load-chart" data-vehicle-id={route.vehicleId} />,
 }));
 const { RoutesPanel } = await import('../src/features/routes/routes.panel');
-const { resetRoutes } = await import('../src/features/routes/route-plan.store');
+const { resetRoutes, routesFocus } = await import('../src/features/routes/route-plan.store');
+const { selection } = await import('../src/state/selection');
 
 async function waitFor(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -163,6 +164,13 @@ describe('RoutesPanel', () => {
     expect($$('plan-left-out').map((l) => `${l.dataset.deviceId}:${l.dataset.reason}`)).toEqual(['bin-z:can-wait']);
     expect($('plan-left-out')!.textContent).toContain('predicted 54 % at 2026-11-29 06:00');
     expect($('plan-load-chart')!.dataset.vehicleId).toBe('v1');
+
+    // A bin in the list selects it (the map flies there, its panel opens); the unload site only moves the map.
+    stopRow('s1-unload').querySelector<HTMLElement>('.plan-stop-line')!.click();
+    expect([routesFocus.get(), selection.get()]).toEqual([{ lon: 121.43, lat: 31.23 }, null]);
+    stopRow('s1-b').querySelector<HTMLElement>('.plan-stop-line')!.click();
+    expect(selection.get()).toEqual({ id: 'bin-b', kind: 'bin', lon: 121.42, lat: 31.22 });
+    selection.set(null);
 
     // Lock a stop.
     stopRow('s1-a').querySelector<HTMLButtonElement>('[data-testid="plan-stop-lock"]')!.click();

@@ -6,6 +6,8 @@ import { routeColour, stopNumbers } from '../features/routes/route-plan.logic';
  * route along its street path, and a marker per stop — numbered circles for bins, a square for
  * the depot, a diamond for the unload site. The selected route is drawn last (on top) and wider.
  */
+export const SITE_COLOUR = '#e6edf3';
+
 export type MarkerShape = 'circle' | 'square' | 'diamond';
 
 export interface RouteLine {
@@ -61,7 +63,8 @@ export function routeScene(plan: RoutePlan | null, selectedVehicle: string | nul
         lon: s.lon,
         lat: s.lat,
         shape: s.kind === 'unload' ? 'diamond' : 'square',
-        colour,
+        // shared by the trucks: not in one route's colour
+        colour: SITE_COLOUR,
         label: s.kind === 'unload' ? 'U' : 'D',
         faded: false,
       });

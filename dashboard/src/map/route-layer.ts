@@ -1,4 +1,5 @@
-import { routesState, type RoutesState } from '../features/routes/route-plan.store';
+import { routesFocus, routesState, type RoutesState } from '../features/routes/route-plan.store';
+import { FLY_ZOOM } from './map-pointer';
 import type { MapInstance } from './map-adapter';
 import { planBounds, routeScene, type RouteMarker, type RouteScene } from './route-draw';
 
@@ -13,7 +14,7 @@ export class RouteLayer {
   private readonly canvas: HTMLCanvasElement;
   private scene: RouteScene = { lines: [], markers: [] };
   private shownPlanId: string | null = null;
-  private readonly off: () => void;
+  private readonly off: (() => void)[];
   private readonly onRender = () => this.draw();
 
   constructor(private readonly map: MapInstance) {
@@ -23,12 +24,15 @@ export class RouteLayer {
     this.canvas.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none;';
     map.getCanvasContainer().appendChild(this.canvas);
     map.on('render', this.onRender);
-    this.off = routesState.subscribe((s) => this.update(s));
+    this.off = [
+      routesState.subscribe((s) => this.update(s)),
+      routesFocus.subscribe((f) => f && map.flyTo({ center: [f.lon, f.lat], zoom: Math.max(map.getZoom(), FLY_ZOOM) })),
+    ];
     this.update(routesState.get());
   }
 
   destroy(): void {
-    this.off();
+    this.off.forEach((off) => off());
     this.map.off('render', this.onRender);
     this.canvas.remove();
   }
@@ -41,8 +45,8 @@ export class RouteLayer {
     if (id !== this.shownPlanId) {
       this.shownPlanId = id;
       const b = planBounds(s.plan);
-      // A newly opened plan: show all of it.
-      if (b) this.map.fitBounds([b[0], b[1], b[2], b[3]], { padding: 48, maxZoom: 16, duration: 600 });
+      // A newly opened plan: show all of it (the bottom padding keeps it clear of the legend).
+      if (b) this.map.fitBounds([b[0], b[1], b[2], b[3]], { padding: { top: 48, left: 48, right: 48, bottom: 110 }, maxZoom: 16, duration: 600 });
     }
     this.draw();
   }

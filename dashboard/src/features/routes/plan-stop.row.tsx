@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { useT } from '../../i18n/i18n';
 import { select } from '../../state/selection';
 import { formatClock, formatKg, lockRequest, moveRequest, stopPlace } from './route-plan.logic';
-import { runEdit } from './route-plan.store';
+import { focusOn, runEdit } from './route-plan.store';
 import { routesApi } from './routes.api';
 
 interface Props {
@@ -21,7 +21,8 @@ export function PlanStopRow({ plan, route, stop, number, colour, timeZone, canEd
   const t = useT('routes');
   const [moving, setMoving] = useState(false);
   const clock = (iso: string | null) => formatClock(iso, timeZone);
-  const fly = () => select({ id: stop.deviceId ?? stop.siteId ?? stop.stopId, kind: stop.deviceKind, lat: stop.lat, lon: stop.lon });
+  // A bin opens its asset panel (the map flies there); a depot or unload site is no asset: the map only flies.
+  const fly = () => (stop.deviceId ? select({ id: stop.deviceId, kind: stop.deviceKind, lat: stop.lat, lon: stop.lon }) : focusOn(stop.lon, stop.lat));
   const collect = stop.kind === 'collect';
   const live = plan.status === 'published' && stop.progress !== 'done' && stop.progress !== 'skipped';
   return (
@@ -44,7 +45,7 @@ export function PlanStopRow({ plan, route, stop, number, colour, timeZone, canEd
         </span>
         {stop.locked && (
           <span class="plan-stop-locked" title={t('stop.locked')}>
-            🔒
+            {t('stop.lockedBadge')}
           </span>
         )}
       </div>

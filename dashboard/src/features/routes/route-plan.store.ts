@@ -27,6 +27,13 @@ const initial: RoutesState = { plan: null, offRoute: {}, busy: null, error: null
 /** The plan the dispatcher is looking at; the panel and the map's route layer both follow it. */
 export const routesState = new Store<RoutesState>(initial);
 
+/** A place the map should fly to without selecting an asset (a depot or unload site clicked in the list). */
+export const routesFocus = new Store<{ lon: number; lat: number } | null>(null);
+
+export function focusOn(lon: number, lat: number): void {
+  routesFocus.set({ lon, lat });
+}
+
 const patch = (p: Partial<RoutesState>) => routesState.update((s) => ({ ...s, ...p }));
 
 function showPlan(plan: RoutePlan | null): void {
