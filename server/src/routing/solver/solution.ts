@@ -21,14 +21,18 @@ export function aloneReason(I: Instance, s: number): VrpUnassignedReason | null 
     anyCapacity = true;
     let t = I.shiftS[v]! + I.dur[I.vStart[v]! * n + l]!;
     if (t < I.twS[s]!) t = I.twS[s]!;
-    if (t > I.twE[s]!) continue;
-    anyWindow = true;
+    if (t > I.twE[s]!) {
+      anyWindow = true;
+      continue;
+    }
     if (I.inPrefix[s] || t + I.service[s]! + I.endDur[v * n + l]! <= I.shiftE[v]!) return null;
+    // too far for the shift even without waiting → the shift; else the window forces it out
+    const noWait = I.shiftS[v]! + I.dur[I.vStart[v]! * n + l]! + I.service[s]! + I.endDur[v * n + l]!;
+    if (noWait <= I.shiftE[v]!) anyWindow = true;
   }
   if (!anyVehicle) return 'no-vehicle';
   if (!anyCapacity) return 'capacity';
-  if (!anyWindow) return 'time-window';
-  return 'shift';
+  return anyWindow ? 'time-window' : 'shift';
 }
 
 /** Why a stop that the search could not fit stays out: the first constraint that blocks it everywhere. */
