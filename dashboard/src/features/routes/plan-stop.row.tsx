@@ -84,7 +84,8 @@ function MoveEditor({ plan, route, stop, onDone }: { plan: RoutePlan; route: Pla
   const [position, setPosition] = useState((here?.index ?? 0) + 1);
   const [problem, setProblem] = useState<string | null>(null);
   const confirm = async () => {
-    const req = moveRequest(plan, stop.stopId, vehicleId, position - 1);
+    // 0 typed means "first" too (the API counts from 0; the dispatcher from 1).
+    const req = moveRequest(plan, stop.stopId, vehicleId, position === 0 ? 0 : position - 1);
     if ('error' in req) return setProblem(t(req.error));
     if (await runEdit('move', (p) => routesApi.edit({ ...req, body: { ...req.body, version: p.version } }))) onDone();
   };
@@ -103,6 +104,7 @@ function MoveEditor({ plan, route, stop, onDone }: { plan: RoutePlan; route: Pla
         aria-label={t('move.index')}
         title={t('move.index')}
         data-testid="plan-move-index"
+        data-base="1"
         value={position}
         onInput={(e) => setPosition(Number((e.currentTarget as HTMLInputElement).value))}
       />
