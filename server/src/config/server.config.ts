@@ -26,6 +26,8 @@ export const SERVER_DEFAULTS = {
   DEFAULT_LOCALE: 'zh-CN', // dashboard language before the operator picks one: zh-CN | en
   ROUTING_TRAVEL: 'street-graph', // route planning travel times: street-graph (base map) | straight-line | osrm
   ROUTING_OSRM_TIMEOUT_MS: 10_000, // per OSRM request, wall ms
+  ROUTING_DETOUR_FACTOR: 1.3, // road / straight-line distance where there is no street path (straight-line estimates)
+  ROUTING_AVERAGE_KMH: 25, // km/h: average speed for straight-line estimates
 } as const;
 
 export class ConfigException extends Error {
@@ -134,6 +136,15 @@ const serverEnvSchema = z.object({
   ),
   ROUTING_OSRM_URL: z.preprocess((v) => (v === '' ? undefined : v), urlString(/^https?:$/, 'an http(s):// URL').optional()),
   ROUTING_OSRM_TIMEOUT_MS: intSetting(100, 600_000, SERVER_DEFAULTS.ROUTING_OSRM_TIMEOUT_MS),
+  ROUTING_DETOUR_FACTOR: z.preprocess(
+    (v) => (v === undefined || v === '' ? String(SERVER_DEFAULTS.ROUTING_DETOUR_FACTOR) : v),
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'must be a number between 1 and 3')
+      .transform(Number)
+      .pipe(z.number().min(1, 'must be >= 1').max(3, 'must be <= 3')),
+  ),
+  ROUTING_AVERAGE_KMH: intSetting(1, 130, SERVER_DEFAULTS.ROUTING_AVERAGE_KMH),
   CLOCK_START: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d+$/, 'must be epoch milliseconds').transform(Number).optional()),
   CLOCK_ANCHOR: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d+$/, 'must be epoch milliseconds').transform(Number).optional()),
 });

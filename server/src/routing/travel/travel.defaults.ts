@@ -1,11 +1,14 @@
+import { SERVER_DEFAULTS } from '../../config/server.config.js';
+
 /**
  * Travel-time tuning in one place (units in the comments). The provider kind and the OSRM server
- * come from the environment (SERVER_CONFIG: ROUTING_TRAVEL, ROUTING_OSRM_URL, ROUTING_OSRM_TIMEOUT_MS);
- * the rest may be overridden per provider instance (tests, a city with other speeds).
+ * come from the environment (SERVER_CONFIG: ROUTING_TRAVEL, ROUTING_OSRM_URL, ROUTING_OSRM_TIMEOUT_MS), and so
+ * do the straight-line estimate's detour and speed (ROUTING_DETOUR_FACTOR, ROUTING_AVERAGE_KMH); the rest
+ * may be overridden per provider instance (tests, a city with other speeds).
  */
 export const TRAVEL_DEFAULTS = {
-  DETOUR_FACTOR: 1.3, // road distance / straight-line distance where there is no street network
-  AVERAGE_KMH: 25, // km/h: average speed for straight-line estimates
+  DETOUR_FACTOR: SERVER_DEFAULTS.ROUTING_DETOUR_FACTOR, // road distance / straight-line distance where there is no street path
+  AVERAGE_KMH: SERVER_DEFAULTS.ROUTING_AVERAGE_KMH, // km/h: average speed for straight-line estimates
   MAIN_KMH: 40, // km/h on `class: main` streets
   SECONDARY_KMH: 30, // km/h on `class: secondary` streets
   LOCAL_KMH: 20, // km/h on `class: local` and unclassified streets

@@ -11,14 +11,15 @@ import { TRAVEL_TIME_PROVIDER, type TravelTimeProvider } from './travel-time.pro
 /** The provider ROUTING_TRAVEL names (street-graph by default; see SERVER_CONFIG). */
 export function travelProviderFromConfig(config: ServerConfig, db: Database, logger: Logger): TravelTimeProvider {
   const log = logger.child({ module: 'routing-travel' });
+  const options = { DETOUR_FACTOR: config.ROUTING_DETOUR_FACTOR, AVERAGE_KMH: config.ROUTING_AVERAGE_KMH };
   switch (config.ROUTING_TRAVEL) {
     case 'straight-line':
-      return new StraightLineProvider();
+      return new StraightLineProvider(options);
     case 'osrm':
       // parseServerConfig requires the URL with osrm
-      return new OsrmProvider(config.ROUTING_OSRM_URL!, { OSRM_TIMEOUT_MS: config.ROUTING_OSRM_TIMEOUT_MS });
+      return new OsrmProvider(config.ROUTING_OSRM_URL!, { ...options, OSRM_TIMEOUT_MS: config.ROUTING_OSRM_TIMEOUT_MS });
     case 'street-graph':
-      return new StreetGraphProvider(new DbBasemapSource(db), {}, log);
+      return new StreetGraphProvider(new DbBasemapSource(db), options, log);
   }
 }
 

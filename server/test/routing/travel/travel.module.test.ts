@@ -20,8 +20,9 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
+const logger = createLogger('silent');
+
 describe('travel provider by config', () => {
-  const logger = createLogger('silent');
   it('street-graph by default; straight-line and osrm when asked; osrm needs its URL', () => {
     expect(travelProviderFromConfig(parseServerConfig({ INTERNAL_TOKEN: TOKEN }), db, logger)).toBeInstanceOf(StreetGraphProvider);
     expect(travelProviderFromConfig(parseServerConfig({ INTERNAL_TOKEN: TOKEN, ROUTING_TRAVEL: 'straight-line' }), db, logger)).toBeInstanceOf(StraightLineProvider);
@@ -29,6 +30,14 @@ describe('travel provider by config', () => {
     expect(travelProviderFromConfig(osrm, db, logger)).toBeInstanceOf(OsrmProvider);
     expect(() => parseServerConfig({ INTERNAL_TOKEN: TOKEN, ROUTING_TRAVEL: 'osrm' })).toThrow(/ROUTING_OSRM_URL: is required/);
     expect(() => parseServerConfig({ INTERNAL_TOKEN: TOKEN, ROUTING_TRAVEL: 'valhalla' })).toThrow(/ROUTING_TRAVEL: must be street-graph, straight-line or osrm/);
+  });
+
+  it('the detour factor and average speed of straight-line estimates come from the config', async () => {
+    const config = parseServerConfig({ INTERNAL_TOKEN: TOKEN, ROUTING_TRAVEL: 'straight-line', ROUTING_DETOUR_FACTOR: '1', ROUTING_AVERAGE_KMH: '36' });
+    const m = await travelProviderFromConfig(config, db, logger).matrix([at(0, 0), at(0, 3)]);
+    expect(m.distanceM[1]).toBeCloseTo(3 * BLOCK_M, 0);
+    expect(m.durationS[1]).toBeCloseTo((3 * BLOCK_M) / 10, 0);
+    expect(() => parseServerConfig({ INTERNAL_TOKEN: TOKEN, ROUTING_DETOUR_FACTOR: '0.5' })).toThrow(/ROUTING_DETOUR_FACTOR: must be >= 1/);
   });
 
   it('the street graph follows the stored base map: none → straight line, uploaded → streets, replaced → rebuilt', async () => {
