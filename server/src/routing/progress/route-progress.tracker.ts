@@ -205,6 +205,8 @@ export class RouteProgressTracker {
         s.progress = 'done';
         continue;
       }
+      // The end depot is usually the start depot: it counts only once everything before it is finished.
+      if (stop.kind === 'end' && k !== next) continue;
       if (d <= this.o.ARRIVE_M && s.actualArriveAt === null && !FINISHED(s.progress)) {
         this.advance(state, route, k, stop.kind === 'end' ? 'done' : 'on_site', fix.ts);
         break;
@@ -299,7 +301,11 @@ export class RouteProgressTracker {
     const firstState = state.stops.get(first.stopId)!;
     let leave: number; // when the truck leaves stop k−1 (or its position), then planned legs
     let k = next;
-    if (firstState.actualArriveAt !== null) {
+    if (first.kind === 'start') {
+      // Still at the depot: it leaves at the planned time (or now, if that has passed).
+      leave = Math.max(now, Date.parse(first.departAt));
+      k = next + 1;
+    } else if (firstState.actualArriveAt !== null) {
       // On site at the next stop: it leaves after its service time, counted from the arrival.
       leave = Math.max(now, firstState.actualArriveAt + serviceMs(first));
       k = next + 1;

@@ -85,6 +85,32 @@ describe('route progress: truck positions', () => {
     expect(stops().b!.progress).toBe('on_site');
   });
 
+  it('a round ending at its start depot is not finished by the truck waiting there before it leaves', () => {
+    const plan = onePlan();
+    const route = plan.routes[0]!;
+    route.stops = [route.stops[0]!, route.stops[1]!, { ...route.stops[3]!, lat: route.stops[0]!.lat, lon: route.stops[0]!.lon }];
+    const tracker = new RouteProgressTracker(new ManualClock(T0));
+    tracker.setPlans([plan]);
+    tracker.onTruck(fix(0, T0));
+    tracker.onTruck(fix(10, T0 + MIN));
+    const at = () => Object.fromEntries(tracker.snapshot('plan-1')!.routes[0]!.stops.map((x) => [x.stopId, x.progress]));
+    expect(at()).toEqual({ s0: 'planned', a: 'planned', e: 'planned' });
+    tracker.onTruck(fix(1000, T0 + 5 * MIN));
+    tracker.onJob(job('job-a', 'done', T0 + 9 * MIN));
+    tracker.onTruck(fix(5, T0 + 15 * MIN));
+    expect(at()).toEqual({ s0: 'done', a: 'done', e: 'done' });
+  });
+
+  it('before the truck leaves the depot, ETAs follow the planned departure', () => {
+    const { clock, tracker, stops } = setup();
+    clock.set(T0 - 10 * MIN);
+    tracker.onTruck(fix(0, T0 - 10 * MIN));
+    expect(stops().s0!.etaAt).toBeNull();
+    expect(stops().a!.etaAt).toBe(new Date(T0 + 5 * MIN).toISOString());
+    clock.set(T0 + 2 * MIN); // late start: everything shifts by 2 min
+    expect(stops().b!.etaAt).toBe(new Date(T0 + 17 * MIN).toISOString());
+  });
+
   it('the ETA at the next stop falls as the truck approaches it', () => {
     const { clock, tracker, stops } = setup();
     const etas: number[] = [];
