@@ -72,19 +72,20 @@ export class PlanJobsService {
   }
 
   private async openJob(deviceId: string, lat: number, lon: number, pct: number | null, plan: RoutePlan): Promise<Job> {
-    const [open] = await this.jobs.findOpen(deviceId, 'collection');
-    if (open) return open;
     const device = this.directory.get(deviceId);
+    const septic = device?.kind === 'septic';
+    const [open] = await this.jobs.findOpen(deviceId, septic ? 'pumping' : 'collection');
+    if (open) return open;
     return this.jobs.openIfNone({
-      type: 'collection',
-      cause: 'bin-forecast-full',
+      type: septic ? 'pumping' : 'collection',
+      cause: septic ? 'septic-forecast-full' : 'bin-forecast-full',
       subjectId: deviceId,
       deviceKind: device?.kind ?? 'bin',
       zone: device?.zone ?? plan.zone,
       lat,
       lon,
       priority: 3,
-      message: `planned collection (route plan ${plan.planId}${pct === null ? '' : `, predicted ${pct} %`})`,
+      message: `planned ${septic ? 'pumping' : 'collection'} (route plan ${plan.planId}${pct === null ? '' : `, predicted ${pct} %`})`,
       details: {},
       dueAt: Date.parse(plan.params.nextRoundAt),
       unsafe: false,

@@ -49,14 +49,22 @@ export class ReplanService implements OnModuleInit, OnApplicationShutdown {
     this.subscription?.unsubscribe();
   }
 
-  /** A new open collection job for a bin of a published plan's zone that the plan does not hold. */
+  /** A new open collection (pumping) job for a bin (tank) of a published plan's zone that the plan does not hold. */
   onJob(job: Job): Promise<void> {
-    if (job.type !== 'collection' || job.status !== 'open' || !job.zone) return Promise.resolve();
+    if ((job.type !== 'collection' && job.type !== 'pumping') || job.status !== 'open' || !job.zone) return Promise.resolve();
     return this.queue.run(async () => {
       for (const plan of await this.plans.repository.withStatus('published', job.zone!)) {
-        const holds = plan.routes.some((r) => r.stops.some((s) => s.deviceId === job.deviceId));
-        if (holds) continue;
-        await this.replan(plan, { add: job.deviceId }, SYSTEM, `new collection job ${job.jobId} for ${job.deviceId}`);
+        const stops = plan.routes.flatMap((r) => r.stops.filter((s) => s.kind === 'collect'));
+        // A bin plan takes bins, a septic plan tanks; a stop it already holds is not added twice.
+        if (stops.some((s) => s.deviceId === job.deviceId) || (stops.length && !stops.some((s) => s.deviceKind === job.deviceKind))) continue;
+        const why = `new ${job.type} job ${job.jobId} for ${job.deviceId}`;
+        try {
+          await this.replan(plan, { add: job.deviceId }, SYSTEM, why);
+        } catch (err) {
+          // A dispatcher's edit got in between: once more on the version they saved.
+          if (!(err instanceof RoutingException && err.code === RoutingExceptionCode.STALE_VERSION)) throw err;
+          await this.replan(await this.plans.get(plan.planId), { add: job.deviceId }, SYSTEM, why);
+        }
       }
     });
   }
