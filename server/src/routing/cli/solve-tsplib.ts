@@ -46,7 +46,7 @@ function main(): void {
   }
   const { problem, nodeOfStop } = cvrpToProblem(parsed, values.round);
   // the limit covers the whole run: process start, parsing and printing included
-  const budget = Math.max(100, time * 1000 - performance.now() - 150);
+  const budget = Math.max(100, time * 1000 - performance.now() - 250);
   const sol = solveVrp(problem, { seed, timeLimitMs: budget });
   const secs = performance.now() / 1000;
   const routes = sol.routes.map((r) =>

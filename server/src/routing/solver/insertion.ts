@@ -40,10 +40,22 @@ export function evalRoute(I: Instance, r: Route, ri: number, s: number, rng: Rng
   const oldEndD = len > 0 ? r.endArcDist() : 0;
   const oldEndT = len > 0 ? r.endArcDur() : 0;
   const shiftE = I.shiftE[v]!;
+  const dist = I.dist;
+  const dur = I.dur;
+  const rLoc = r.loc;
+  const rDep = r.dep;
+  const rLatest = r.latest;
+  const rTripEnd = r.tripEnd;
+  const rLoad = r.load;
+  const rVis = r.vis;
+  const twSArr = I.twS;
+  const vn = v * n;
+  const endD = I.endDist[vn + l]!;
+  const endT = I.endDur[vn + l]!;
   for (let p = r.prefixLen; p <= len; p++) {
     if (blink > 0 && rng.next() < blink) continue;
-    const a = r.loc[p]!;
-    const depP = r.dep[p]!;
+    const a = rLoc[p]!;
+    const depP = rDep[p]!;
     // arc p → next that the insertion replaces, and the next visit's constraints
     let oldD: number;
     let oldT: number;
@@ -55,16 +67,21 @@ export function evalRoute(I: Instance, r: Route, ri: number, s: number, rng: Rng
       oldT = oldEndT;
       nextLatest = shiftE;
     } else {
-      b = r.loc[p + 1]!;
-      oldD = I.dist[a * n + b]!;
-      oldT = I.dur[a * n + b]!;
-      const x = r.vis[p]!;
-      if (x >= 0) nextTw = I.twS[x]!;
-      nextLatest = r.latest[p + 1]!;
+      b = rLoc[p + 1]!;
+      oldD = dist[a * n + b]!;
+      oldT = dur[a * n + b]!;
+      const x = rVis[p]!;
+      if (x >= 0) nextTw = twSArr[x]!;
+      nextLatest = rLatest[p + 1]!;
     }
-    const tripRest = r.tripEnd[p]! - r.load[p]!;
-    if (r.tripEnd[p]! + d <= cap) {
-      let t = depP + I.dur[a * n + l]!;
+    const tripRest = rTripEnd[p]! - rLoad[p]!;
+    if (rTripEnd[p]! + d <= cap) {
+      // cost first: most positions lose on cost alone, before any time check
+      const arcDp = b < 0 ? endD : dist[l * n + b]!;
+      const arcTp = b < 0 ? endT : dur[l * n + b]!;
+      const deltaP = pd * (dist[a * n + l]! + arcDp - oldD) + pt * (dur[a * n + l]! + arcTp - oldT + svc) + fixed;
+      if (deltaP >= bestIns.delta) continue;
+      let t = depP + dur[a * n + l]!;
       if (t < tws) t = tws;
       if (t <= twe) {
         const ds = t + svc;
@@ -72,18 +89,18 @@ export function evalRoute(I: Instance, r: Route, ri: number, s: number, rng: Rng
         let ok: boolean;
         let arcT: number;
         if (b < 0) {
-          arcD = I.endDist[v * n + l]!;
-          arcT = I.endDur[v * n + l]!;
+          arcD = endD;
+          arcT = endT;
           ok = ds + arcT <= nextLatest;
         } else {
-          arcD = I.dist[l * n + b]!;
-          arcT = I.dur[l * n + b]!;
+          arcD = dist[l * n + b]!;
+          arcT = dur[l * n + b]!;
           let tn = ds + arcT;
           if (tn < nextTw) tn = nextTw;
           ok = tn <= nextLatest;
         }
         if (ok) {
-          const delta = pd * (I.dist[a * n + l]! + arcD - oldD) + pt * (I.dur[a * n + l]! + arcT - oldT + svc) + fixed;
+          const delta = pd * (dist[a * n + l]! + arcD - oldD) + pt * (dur[a * n + l]! + arcT - oldT + svc) + fixed;
           if (delta < bestIns.delta) {
             bestIns.delta = delta;
             bestIns.route = ri;
@@ -95,23 +112,23 @@ export function evalRoute(I: Instance, r: Route, ri: number, s: number, rng: Rng
       continue;
     }
     if (sites.length === 0 || d > cap) continue;
-    const prevIsReload = p > 0 && r.vis[p - 1]! < 0;
+    const prevIsReload = p > 0 && rVis[p - 1]! < 0;
     const rs = I.reloadS[v]!;
     for (let k = 0; k < sites.length; k++) {
       const site = sites[k]!;
       // reload before s: the stop joins the rest of the trip after p
-      if (!prevIsReload && (p > 0 || r.load[0]! > 0) && tripRest + d <= cap) {
-        let t = depP + I.dur[a * n + site]! + rs + I.dur[site * n + l]!;
+      if (!prevIsReload && (p > 0 || rLoad[0]! > 0) && tripRest + d <= cap) {
+        let t = depP + dur[a * n + site]! + rs + dur[site * n + l]!;
         if (t < tws) t = tws;
         if (t <= twe) {
           const ds = t + svc;
-          const arcD = b < 0 ? I.endDist[v * n + l]! : I.dist[l * n + b]!;
-          const arcT = b < 0 ? I.endDur[v * n + l]! : I.dur[l * n + b]!;
+          const arcD = b < 0 ? endD : dist[l * n + b]!;
+          const arcT = b < 0 ? endT : dur[l * n + b]!;
           let tn = ds + arcT;
           if (tn < nextTw) tn = nextTw;
           if (tn <= nextLatest) {
-            const dd = I.dist[a * n + site]! + I.dist[site * n + l]! + arcD - oldD;
-            const dt = I.dur[a * n + site]! + rs + I.dur[site * n + l]! + arcT - oldT + svc;
+            const dd = dist[a * n + site]! + dist[site * n + l]! + arcD - oldD;
+            const dt = dur[a * n + site]! + rs + dur[site * n + l]! + arcT - oldT + svc;
             const delta = pd * dd + pt * dt + fixed;
             if (delta < bestIns.delta) {
               bestIns.delta = delta;
@@ -124,15 +141,15 @@ export function evalRoute(I: Instance, r: Route, ri: number, s: number, rng: Rng
         }
       }
       // reload after s: the stop closes the trip up to p (not at the end: the end arc already unloads)
-      if (b >= 0 && r.load[p]! + d <= cap && r.vis[p]! >= 0) {
-        let t = depP + I.dur[a * n + l]!;
+      if (b >= 0 && rLoad[p]! + d <= cap && rVis[p]! >= 0) {
+        let t = depP + dur[a * n + l]!;
         if (t < tws) t = tws;
         if (t <= twe) {
-          let tn = t + svc + I.dur[l * n + site]! + rs + I.dur[site * n + b]!;
+          let tn = t + svc + dur[l * n + site]! + rs + dur[site * n + b]!;
           if (tn < nextTw) tn = nextTw;
           if (tn <= nextLatest) {
-            const dd = I.dist[a * n + l]! + I.dist[l * n + site]! + I.dist[site * n + b]! - oldD;
-            const dt = I.dur[a * n + l]! + svc + I.dur[l * n + site]! + rs + I.dur[site * n + b]! - oldT;
+            const dd = dist[a * n + l]! + dist[l * n + site]! + dist[site * n + b]! - oldD;
+            const dt = dur[a * n + l]! + svc + dur[l * n + site]! + rs + dur[site * n + b]! - oldT;
             const delta = pd * dd + pt * dt + fixed;
             if (delta < bestIns.delta) {
               bestIns.delta = delta;

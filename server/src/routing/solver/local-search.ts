@@ -1,3 +1,4 @@
+import type { GranularLs } from './granular-ls.js';
 import type { Instance } from './instance.js';
 import { applyBest, bestIns, evalRoute, resetBest } from './insertion.js';
 import type { Rng } from './rng.js';
@@ -11,7 +12,8 @@ const EPS = 1e-7;
  * place in any route (the same O(1) insertion check the recreate uses, so every constraint holds).
  * Run on promising solutions only; a move is kept only if the exact route costs drop.
  */
-export function localSearch(I: Instance, routes: Route[], st: RuinState, rng: Rng): void {
+export function localSearch(I: Instance, routes: Route[], st: RuinState, rng: Rng, gls: GranularLs): void {
+  gls.run(routes, st, rng);
   const V = I.V;
   let improved = true;
   let passes = 0;

@@ -1,5 +1,6 @@
 import type { Instance } from './instance.js';
 import { applyBest, bestIns, evalRoute, resetBest } from './insertion.js';
+import { GranularLs } from './granular-ls.js';
 import { localSearch } from './local-search.js';
 import { Rng } from './rng.js';
 import { Route } from './route.js';
@@ -25,7 +26,8 @@ export interface SearchResult {
 const BLINK = 0.01;
 
 /**
- * Iterated ruin-and-recreate with simulated annealing (SISR) plus a local search on each new best.
+ * Iterated ruin-and-recreate with simulated annealing (SISR) plus a granular local search after
+ * each recreate (and a full one with relocate-anywhere on each new best).
  * Every route is kept feasible by construction (each insertion is checked), so no penalty weights
  * are needed; a stop that fits nowhere stays unassigned at a cost (big-M if required, its prize if
  * optional). `eligible[s]` = 0 for stops that no vehicle can serve even alone.
@@ -54,6 +56,10 @@ export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits): Se
   const depot = I.vStart[0]!;
   const farKey = Float64Array.from(I.stopLoc, (l) => I.dist[depot * I.nLoc + l]!);
 
+  const gls = new GranularLs(I);
+  const mark = new Int32Array(V);
+  let stamp = 0;
+  const kNear = Math.min(I.adjLen, 40);
   const recreate = (): void => {
     // the ruined stops plus every eligible stop still unassigned
     let m = 0;
@@ -69,7 +75,19 @@ export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits): Se
     for (let i = 0; i < m; i++) {
       const s = sub[i]!;
       resetBest();
-      for (let v = 0; v < V; v++) if (I.allowed[s * V + v]) evalRoute(I, work[v]!, v, s, rng, BLINK);
+      // granular: only routes holding one of the stop's nearest neighbours, plus empty routes
+      stamp++;
+      const base = s * I.adjLen;
+      for (let k = 0; k < kNear; k++) {
+        const rr = st.routeOf[I.adj[base + k]!]!;
+        if (rr >= 0) mark[rr] = stamp;
+      }
+      for (let v = 0; v < V; v++) {
+        if (!I.allowed[s * V + v]) continue;
+        const r = work[v]!;
+        if (mark[v] === stamp || r.len === r.prefixLen) evalRoute(I, r, v, s, rng, BLINK);
+      }
+      if (bestIns.route < 0) for (let v = 0; v < V; v++) if (I.allowed[s * V + v] && mark[v] !== stamp && work[v]!.len !== work[v]!.prefixLen) evalRoute(I, work[v]!, v, s, rng, 0);
       if (bestIns.route < 0) continue;
       if (!I.required[s] && bestIns.delta >= I.prize[s]!) continue;
       const r = work[bestIns.route]!;
@@ -110,7 +128,7 @@ export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits): Se
 
   // initial solution: everything through the recreate
   recreate();
-  localSearch(I, work, st, rng);
+  localSearch(I, work, st, rng, gls);
   for (let v = 0; v < V; v++) markDirty(st, v);
   let curCost = totalCost();
   commit();
@@ -122,14 +140,14 @@ export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits): Se
   let assigned = 0;
   let used = 0;
   let routingCost = 0;
-  for (const r of cur) {
+  for (const r of work) {
     if (r.len > 0) used++;
     routingCost += r.cost;
   }
   for (let s = 0; s < I.S; s++) if (curRouteOf[s]! >= 0) assigned++;
   const meanArc = routingCost / Math.max(1, assigned + used) || 1;
-  const T0 = 0.1 * meanArc;
-  const Tf = 0.002 * meanArc;
+  const T0 = 1 * meanArc;
+  const Tf = 0.02 * meanArc;
 
   const maxIt = lim.maxIterations ?? Infinity;
   const maxNoImp = lim.maxIterationsWithoutImprovement ?? Infinity;
@@ -156,11 +174,14 @@ export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits): Se
       work[v]!.update(st.routeOf, st.posOf, v);
     }
     recreate();
+    // local search from the rebuilt routes (moves may reach any route): cheap, and it is what lets
+    // a JS solver reach low gaps within seconds
+    gls.run(work, st, rng, true);
     let c = totalCost();
     const threshold = curCost - T * Math.log(1 - rng.next());
     if (c < threshold) {
       if (c < bestCost - 1e-9) {
-        localSearch(I, work, st, rng);
+        localSearch(I, work, st, rng, gls);
         c = totalCost();
       }
       curCost = c;
