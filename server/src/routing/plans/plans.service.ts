@@ -115,9 +115,10 @@ export class PlansService {
       throw new RoutingException(RoutingExceptionCode.NOT_MOVABLE, `stopId: stop "${body.stopId}" is ${state}; only stops not yet under way move`);
     }
     from.stops.splice(index, 1);
-    // toIndex counts collect stops; insert before the toIndex-th one, else before the end.
+    // toIndex counts collect stops; insert before the toIndex-th one, else right after the last
+    // collect (before the closing unload), else before the end.
     const collects = to.stops.map((s, i) => (s.kind === 'collect' ? i : -1)).filter((i) => i >= 0);
-    const at = collects[body.toIndex] ?? (to.stops.length - 1);
+    const at = collects[body.toIndex] ?? (collects.length ? collects[collects.length - 1]! + 1 : to.stops.length - 1);
     to.stops.splice(at, 0, { ...stop, locked: true });
     let feasible = true;
     for (const route of new Set([from, to])) {
