@@ -11,8 +11,8 @@ export const ROUTING_DEFAULTS = {
   BIN_SERVICE_S: 90, // s: lift, empty, put back one bin
   SEPTIC_SERVICE_S: 1_200, // s: pump out one tank
   UNLOAD_S: 15 * 60, // s: weigh in, tip, weigh out at a transfer/disposal site
-  PER_DISTANCE: 0.001, // cost per metre (≈ fuel)
-  PER_DURATION: 0.01, // cost per second of route (≈ crew time); 10 s ≈ 1 m... both kept small and comparable
+  PER_DISTANCE: 0.001, // objective cost per metre driven (fuel)
+  PER_DURATION: 0.01, // objective cost per second of route (crew time): 1 s weighs as much as 10 m
   FIRST_PASS_SHARE: 0.7, // share of the time limit for the first solve (demands at an estimated time)
   REFINE_LIMIT_MS: 3_000, // ms: the second solve (demands at the planned service times) at most this
   REPLAN_LIMIT_MS: 2_000, // ms: re-plan on a new job / breakdown

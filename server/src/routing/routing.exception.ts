@@ -10,6 +10,8 @@ export enum RoutingExceptionCode {
   ILLEGAL_STATE = 'ILLEGAL_STATE',
   NOT_MOVABLE = 'NOT_MOVABLE',
   NO_BINS = 'NO_BINS',
+  SOLVER_UNAVAILABLE = 'SOLVER_UNAVAILABLE',
+  SOLVER_FAILED = 'SOLVER_FAILED',
 }
 
 const STATUS: Record<RoutingExceptionCode, HttpStatus> = {
@@ -22,6 +24,10 @@ const STATUS: Record<RoutingExceptionCode, HttpStatus> = {
   [RoutingExceptionCode.ILLEGAL_STATE]: HttpStatus.CONFLICT,
   [RoutingExceptionCode.NOT_MOVABLE]: HttpStatus.CONFLICT,
   [RoutingExceptionCode.NO_BINS]: HttpStatus.BAD_REQUEST,
+  // The worker could not run (not built, crashed): try again later.
+  [RoutingExceptionCode.SOLVER_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
+  // The solver refused the problem the planner built: a bug of ours, named in the message.
+  [RoutingExceptionCode.SOLVER_FAILED]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
 export class RoutingException extends CodedException<RoutingExceptionCode> {

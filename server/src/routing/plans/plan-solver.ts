@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LeftOutStop, PlanRoute, PlanSummary } from '@sanitation/contracts';
 import type { VrpOptions, VrpProblem, VrpSolution } from '../solver/model.js';
+import { RoutingSolverError, RoutingSolverErrorCode } from '../solver/solver.exception.js';
+import { RoutingException, RoutingExceptionCode } from '../routing.exception.js';
 import { TRAVEL_TIME_PROVIDER, type TravelTimeProvider } from '../travel/travel-time.provider.js';
 import { ROUTING_DEFAULTS } from '../routing.defaults.js';
 import { demandsAt, type BuiltProblem } from './problem-builder.js';
@@ -31,9 +33,20 @@ function serviceTimes(problem: VrpProblem, solution: VrpSolution): number[] {
 @Injectable()
 export class PlanSolver {
   constructor(
-    @Inject(VRP_SOLVE) private readonly solveFn: SolveFn,
+    @Inject(VRP_SOLVE) private readonly solveWith: SolveFn,
     @Inject(TRAVEL_TIME_PROVIDER) private readonly travel: TravelTimeProvider,
   ) {}
+
+  /** The solver's errors as the module's: worker trouble → 503, a refused problem → 500. */
+  private async solveFn(problem: VrpProblem, options: VrpOptions): Promise<VrpSolution> {
+    try {
+      return await this.solveWith(problem, options);
+    } catch (err) {
+      if (!(err instanceof RoutingSolverError)) throw err;
+      const unavailable = err.code === RoutingSolverErrorCode.WORKER_FAILED;
+      throw new RoutingException(unavailable ? RoutingExceptionCode.SOLVER_UNAVAILABLE : RoutingExceptionCode.SOLVER_FAILED, `route solver: ${err.message}`);
+    }
+  }
 
   get source(): TravelTimeProvider['source'] {
     return this.travel.source;

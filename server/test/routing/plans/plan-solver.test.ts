@@ -7,6 +7,8 @@ import { retimeRoute } from '../../../src/routing/plans/route-timing.js';
 import { ROUTING_DEFAULTS } from '../../../src/routing/routing.defaults.js';
 import type { VrpOptions, VrpProblem, VrpSolution } from '../../../src/routing/solver/model.js';
 import { solveVrp } from '../../../src/routing/solver/solve.js';
+import { RoutingSolverError, RoutingSolverErrorCode } from '../../../src/routing/solver/solver.exception.js';
+import { RoutingException } from '../../../src/routing/routing.exception.js';
 import { StraightLineProvider } from '../../../src/routing/travel/straight-line.provider.js';
 
 const city = cityTime('Asia/Shanghai');
@@ -54,6 +56,16 @@ describe('plan solver (two passes) and hand re-timing', () => {
     const solve = async (p: VrpProblem, o: VrpOptions) => (n++, solveVrp(p, { ...o, maxIterations: 50 }));
     await new PlanSolver(solve, travel).solve(await built([bin('a', 0.005, 70, 0), bin('b', 0.01, 80, 0)]), 1, 1000);
     expect(n).toBe(1);
+  });
+
+  it('answers 503 when the solver worker cannot run, naming why', async () => {
+    const solve = async (): Promise<VrpSolution> => {
+      throw new RoutingSolverError(RoutingSolverErrorCode.WORKER_FAILED, 'solver worker script not found');
+    };
+    const err = await new PlanSolver(solve, travel).solve(await built([bin('a', 0.005, 70, 0)]), 1, 1000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RoutingException);
+    expect((err as RoutingException).getStatus()).toBe(503);
+    expect((err as RoutingException).getResponse()).toMatchObject({ code: 'SOLVER_UNAVAILABLE', message: 'route solver: solver worker script not found' });
   });
 
   it('re-times a hand-ordered route: waits for a window, flags capacity over the limit', async () => {
