@@ -51,9 +51,10 @@ export async function connectLive(serverUrl: string, token: string, subscription
     events.push(e);
     for (const w of [...waiters]) w(e);
   };
-  // The typed map cannot take one handler for all four events; the untyped view can.
+  // The typed map cannot take one handler for all these events; the untyped view can.
   const raw = socket as unknown as Socket;
-  for (const name of ['job:changed', 'alarm:changed', 'device:state', 'truck:position'] as const) raw.on(name, (data: unknown) => record(name, data));
+  const names = ['job:changed', 'alarm:changed', 'device:state', 'truck:position', 'plan:changed', 'plan:progress', 'plan:off-route'] as const;
+  for (const name of names) raw.on(name, (data: unknown) => record(name, data));
   const subscribe = () =>
     new Promise<void>((resolve, reject) => {
       socket.timeout(timeoutMs).emit('subscribe', subscription, (err: Error | null, ack: SubscribeAck) => {

@@ -52,6 +52,9 @@ export class ServerJobsSource implements TruckJobSource {
   }
 
   start(): void {
+    // Drivers log in up front: a login (password hashing) takes long enough at high speed for the
+    // truck to reach the bin, and the job to close, before its first en_route would arrive.
+    for (const truckId of this.opts.drivers.keys()) this.driver(truckId).catch(() => undefined);
     const loop = async () => {
       if (this.stopped) return;
       this.polling = this.pollOnce();
@@ -106,6 +109,10 @@ export class ServerJobsSource implements TruckJobSource {
       }
       const stops = new Map<string, AssignedStop[]>();
       for (const [truck, list] of byTruck) stops.set(truck, orderStops(list));
+      for (const truck of new Set([...stops.keys(), ...this.stops.keys()])) {
+        const ids = (m: Map<string, AssignedStop[]>) => (m.get(truck) ?? []).map((s) => s.jobId).join(',');
+        if (ids(stops) !== ids(this.stops)) this.opts.log?.(`${truck} follows ${stops.get(truck)?.length ?? 0} jobs: ${(stops.get(truck) ?? []).map((s) => `${s.deviceId}${s.seq === null ? '' : `#${s.seq}`}`).join(' ')}`);
+      }
       this.stops = stops;
       this.assignedBins = new Set([...stops.values()].flatMap((l) => l.map((s) => s.deviceId)));
       this.polls++;

@@ -3,7 +3,7 @@ import { shortestPath } from '../city/route.planner.js';
 import type { TruckState } from './truck.model.js';
 
 /** How far from its position a truck off its route wanders, metres (straight line). */
-export const DETOUR_REACH_M = 1_500;
+export const DETOUR_REACH_M = 2_000;
 
 /**
  * A junction to make a detour through: within `reachM` of `fromNode`, as far as possible from
@@ -21,6 +21,13 @@ export function detourNode(city: City, fromNode: number, avoidNodes: readonly nu
     if (score > bestScore) [best, bestScore] = [n.id, score];
   }
   return best;
+}
+
+/** Every junction on the shortest paths through `stops` in order (a route's streets). */
+export function routeStreets(city: City, stops: readonly number[]): number[] {
+  const nodes = new Set<number>(stops);
+  for (let i = 1; i < stops.length; i++) for (const n of shortestPath(city, stops[i - 1]!, stops[i]!)) nodes.add(n);
+  return [...nodes];
 }
 
 /** The street path from `from` to `to` by way of a detour junction away from `avoidNodes`. */

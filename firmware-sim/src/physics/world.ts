@@ -6,7 +6,7 @@ import type { TruckJobSource } from '../dispatch/assigned-stops.js';
 import { TruckAssignments } from '../dispatch/truck-assignments.js';
 import { haversineM } from '../shared/geo.js';
 import { Rng } from '../shared/rng.js';
-import { detourPath, spliceDetour } from './detour.js';
+import { detourPath, routeStreets, spliceDetour } from './detour.js';
 import { emptyBin, initBin, readBin, stepBin, type BinParams, type BinState } from './bin.model.js';
 import { HOUR_MS, localHour, type Env, type FaultFlags } from './physics.types.js';
 import { initSeptic, pumpSeptic, readSeptic, stepSeptic, type SepticParams, type SepticState } from './septic.model.js';
@@ -343,8 +343,10 @@ export class World {
     return rt.faults.offRoute ? detourPath(this.city, rt.state.nodeId, to, this.routeNodes(rt)) : shortestPath(this.city, rt.state.nodeId, to);
   }
 
+  /** The streets of the truck's route as it knows it: from its depot through the stops still ahead, and home. */
   private routeNodes(rt: TruckRuntime): number[] {
-    return (this.assignments?.ahead(rt.spec.id) ?? []).map((id) => this.devices.get(id)?.spec.nodeId).filter((n): n is number => n !== undefined);
+    const stops = (this.assignments?.ahead(rt.spec.id) ?? []).map((id) => this.devices.get(id)?.spec.nodeId).filter((n): n is number => n !== undefined);
+    return routeStreets(this.city, [rt.params.depotNode, ...stops, rt.params.depotNode]);
   }
 
   private nearestDisposal(at: { lat: number; lon: number }) {
