@@ -141,8 +141,12 @@ export class PlansService {
       locked: new Map(collects.filter((c) => c.s.locked).map((c) => [c.s.deviceId!, c.vehicleId])),
     };
     const timeLimitS = body.timeLimitS ?? plan.params.timeLimitS;
-    const solved = await this.resolve(plan, constraints, timeLimitS * 1000, true);
+    // A truck withdrawn (breakdown) stays out, its route kept as it is.
+    const withdrawn = plan.routes.filter((r) => r.progress?.withdrawn);
+    const vehicleIds = plan.routes.filter((r) => !r.progress?.withdrawn).map((r) => r.vehicleId);
+    const solved = await this.resolve(plan, constraints, timeLimitS * 1000, true, vehicleIds);
     Object.assign(plan, solved);
+    plan.routes.push(...withdrawn);
     plan.params.timeLimitS = timeLimitS;
     return this.commit(plan, body.version, { by, action: 'optimised', note: `${solved.summary.stops} stops, ${Math.round(solved.summary.distanceM / 100) / 10} km` }, 'optimised');
   }
