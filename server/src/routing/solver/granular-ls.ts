@@ -84,7 +84,7 @@ export class GranularLs {
             const cuw = wEnd ? pd * I.endDist[B.v * n + lu]! + pt * I.endDur[B.v * n + lu]! : c(lu, wNext);
             const rem = c(uPrev, lu) + cuNext - (uEnd ? (pu - 1 === 0 ? 0 : this.endFrom(A, uPrev)) : c(uPrev, uNext));
             const add = c(lw, lu) + cuw - cwNext;
-            if (add - rem < -EPS && this.tryMove(routes, st, ru, rw, 0, u, w)) {
+            if (add - rem < -EPS && (ru === rw || this.fits(B, pw, pw + 1, u, B.tripEnd[pw]!)) && this.tryMove(routes, st, ru, rw, 0, u, w)) {
               improved = true;
               continue;
             }
@@ -105,7 +105,12 @@ export class GranularLs {
             const cuAtW = c(wPrev, lu) + (wEnd ? pd * I.endDist[B.v * n + lu]! + pt * I.endDur[B.v * n + lu]! : c(lu, wNext));
             const cwAtU = c(uPrev, lw) + (uEnd ? pd * I.endDist[A.v * n + lw]! + pt * I.endDur[A.v * n + lw]! : c(lw, uNext));
             const d = cuAtW + cwAtU - c(uPrev, lu) - cuNext - c(wPrev, lw) - cwNext;
-            if (d < -EPS && this.tryMove(routes, st, ru, rw, 1, u, w)) {
+            if (
+              d < -EPS &&
+              this.fits(B, pw - 1, pw + 1, u, B.tripEnd[pw]! - I.demand[w]!) &&
+              this.fits(A, pu - 1, pu + 1, w, A.tripEnd[pu]! - I.demand[u]!) &&
+              this.tryMove(routes, st, ru, rw, 1, u, w)
+            ) {
               improved = true;
               continue;
             }
@@ -115,7 +120,7 @@ export class GranularLs {
             const aNew = wEnd ? pd * I.endDist[A.v * n + lu]! + pt * I.endDur[A.v * n + lu]! : c(lu, wNext);
             const bNew = uEnd ? pd * I.endDist[B.v * n + lw]! + pt * I.endDur[B.v * n + lw]! : c(lw, uNext);
             const d = aNew + bNew - cuNext - cwNext;
-            if (d < -EPS && this.tryMove(routes, st, ru, rw, 3, u, w)) {
+            if (d < -EPS && this.tailsFit(A, pu, B, pw) && this.tryMove(routes, st, ru, rw, 3, u, w)) {
               improved = true;
               continue;
             }
@@ -123,6 +128,53 @@ export class GranularLs {
         }
       }
     }
+  }
+
+  /**
+   * O(1) necessary condition (exact for capacity and time): stop x fits between positions `a` and
+   * `b` of route r (b = a + 1 to insert, a + 2 to replace the visit between), given the load of the
+   * trip it joins without it.
+   */
+  private fits(r: Route, a: number, b: number, x: number, tripLoad: number): boolean {
+    const I = this.I;
+    const n = I.nLoc;
+    if (tripLoad + I.demand[x]! > I.cap[r.v]! + 1e-9) return false;
+    const l = I.stopLoc[x]!;
+    let t = r.dep[a]! + I.dur[r.loc[a]! * n + l]!;
+    if (t < I.twS[x]!) t = I.twS[x]!;
+    if (t > I.twE[x]!) return false;
+    t += I.service[x]!;
+    if (b > r.len) return t + I.endDur[r.v * n + l]! <= I.shiftE[r.v]!;
+    t += I.dur[l * n + r.loc[b]!]!;
+    const nx = r.vis[b - 1]!;
+    if (nx >= 0 && t < I.twS[nx]!) t = I.twS[nx]!;
+    return t <= r.latest[b]!;
+  }
+
+  /** 2-opt* screen: capacity of the two joined trips (exact); time when both vehicles end alike. */
+  private tailsFit(A: Route, pu: number, B: Route, pw: number): boolean {
+    const I = this.I;
+    if (A.load[pu]! + B.tripEnd[pw]! - B.load[pw]! > I.cap[A.v]! + 1e-9) return false;
+    if (B.load[pw]! + A.tripEnd[pu]! - A.load[pu]! > I.cap[B.v]! + 1e-9) return false;
+    if (I.vEnd[A.v] !== I.vEnd[B.v] || I.shiftE[A.v] !== I.shiftE[B.v]) return true;
+    return this.joinOk(A, pu, B, pw) && this.joinOk(B, pw, A, pu);
+  }
+
+  /** head of X up to p followed by the tail of Y after q: is the first tail visit still in time? */
+  private joinOk(X: Route, p: number, Y: Route, q: number): boolean {
+    const I = this.I;
+    const n = I.nLoc;
+    if (q === Y.len) {
+      if (p === X.len) return true;
+      const last = X.vis[p - 1]!;
+      const l = X.loc[p]!;
+      const arc = p > 0 && last >= 0 ? I.endDur[X.v * n + l]! : I.dur[l * n + I.vEnd[X.v]!]!;
+      return X.dep[p]! + arc <= I.shiftE[X.v]!;
+    }
+    let t = X.dep[p]! + I.dur[X.loc[p]! * n + Y.loc[q + 1]!]!;
+    const nx = Y.vis[q]!;
+    if (nx >= 0 && t < I.twS[nx]!) t = I.twS[nx]!;
+    return t <= Y.latest[q + 1]!;
   }
 
   /** cost of the end arc of route r if it left from location l (its last stop) */

@@ -177,3 +177,50 @@ export function applyBest(r: Route, s: number): void {
     r.insertAt(p + 1, -1 - bestIns.site);
   }
 }
+
+/** Route marks for the granular scan (stamped, so nothing is cleared per stop). */
+export class RouteMarks {
+  readonly mark: Int32Array;
+  stamp = 0;
+  constructor(V: number) {
+    this.mark = new Int32Array(V);
+  }
+}
+
+/**
+ * Granular best insertion of stop s: only routes holding one of its `kNear` nearest stops, plus
+ * empty routes (the caller may widen the scan with evalSkipped when none fits).
+ */
+export function evalGranular(
+  I: Instance,
+  routes: Route[],
+  routeOf: Int32Array,
+  s: number,
+  rng: Rng,
+  blink: number,
+  marks: RouteMarks,
+  kNear: number,
+): void {
+  const V = I.V;
+  const mark = marks.mark;
+  const stamp = ++marks.stamp;
+  const base = s * I.adjLen;
+  for (let k = 0; k < kNear; k++) {
+    const rr = routeOf[I.adj[base + k]!]!;
+    if (rr >= 0) mark[rr] = stamp;
+  }
+  for (let v = 0; v < V; v++) {
+    if (!I.allowed[s * V + v]) continue;
+    const r = routes[v]!;
+    if (mark[v] === stamp || r.len === r.prefixLen) evalRoute(I, r, v, s, rng, blink);
+  }
+}
+
+/** The routes evalGranular skipped (call after it, same stamp). */
+export function evalSkipped(I: Instance, routes: Route[], s: number, rng: Rng, marks: RouteMarks): void {
+  const V = I.V;
+  for (let v = 0; v < V; v++) {
+    const r = routes[v]!;
+    if (I.allowed[s * V + v] && marks.mark[v] !== marks.stamp && r.len !== r.prefixLen) evalRoute(I, r, v, s, rng, 0);
+  }
+}

@@ -1,6 +1,6 @@
 import type { GranularLs } from './granular-ls.js';
 import type { Instance } from './instance.js';
-import { applyBest, bestIns, evalRoute, resetBest } from './insertion.js';
+import { applyBest, bestIns, evalGranular, resetBest, type RouteMarks } from './insertion.js';
 import type { Rng } from './rng.js';
 import { markDirty, type RuinState } from './ruin.js';
 import type { Route } from './route.js';
@@ -12,9 +12,8 @@ const EPS = 1e-7;
  * place in any route (the same O(1) insertion check the recreate uses, so every constraint holds).
  * Run on promising solutions only; a move is kept only if the exact route costs drop.
  */
-export function localSearch(I: Instance, routes: Route[], st: RuinState, rng: Rng, gls: GranularLs): void {
+export function localSearch(I: Instance, routes: Route[], st: RuinState, rng: Rng, gls: GranularLs, marks: RouteMarks): void {
   gls.run(routes, st, rng);
-  const V = I.V;
   let improved = true;
   let passes = 0;
   while (improved && passes++ < 20) {
@@ -31,7 +30,7 @@ export function localSearch(I: Instance, routes: Route[], st: RuinState, rng: Rn
       r.update(st.routeOf, st.posOf, ri);
       const gain = before - r.cost;
       resetBest();
-      for (let v = 0; v < V; v++) if (I.allowed[s * V + v]) evalRoute(I, routes[v]!, v, s, rng, 0);
+      evalGranular(I, routes, st.routeOf, s, rng, 0, marks, Math.min(I.adjLen, 40));
       if (bestIns.route >= 0 && bestIns.delta < gain - EPS && !(bestIns.route === ri && bestIns.pos === p - 1 && bestIns.mode === 0)) {
         const t = routes[bestIns.route]!;
         const tBefore = t.cost;

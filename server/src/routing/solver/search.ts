@@ -1,5 +1,5 @@
 import type { Instance } from './instance.js';
-import { applyBest, bestIns, evalRoute, resetBest } from './insertion.js';
+import { applyBest, bestIns, evalGranular, evalSkipped, resetBest, RouteMarks } from './insertion.js';
 import { GranularLs } from './granular-ls.js';
 import { localSearch } from './local-search.js';
 import { Rng } from './rng.js';
@@ -57,14 +57,19 @@ export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits): Se
   const farKey = Float64Array.from(I.stopLoc, (l) => I.dist[depot * I.nLoc + l]!);
 
   const gls = new GranularLs(I);
-  const mark = new Int32Array(V);
-  let stamp = 0;
+  const marks = new RouteMarks(V);
   const kNear = Math.min(I.adjLen, 40);
-  const recreate = (): void => {
+  const recreate = (all: boolean): void => {
     // the ruined stops plus every eligible stop still unassigned
     let m = 0;
     for (let i = 0; i < st.removedLen; i++) order[m++] = st.removed[i]!;
-    for (let s = 0; s < I.S; s++) if (st.routeOf[s]! < 0 && eligible[s] && !isIn(st.removed, st.removedLen, s)) order[m++] = s;
+    // (a sample of at most ~20 when many are out: an oversubscribed fleet must not stall the search)
+    let out = 0;
+    for (let s = 0; s < I.S; s++) if (st.routeOf[s]! < 0 && eligible[s]) out++;
+    out -= st.removedLen;
+    const pick = all || out <= 20 ? 1 : 20 / out;
+    for (let s = 0; s < I.S; s++)
+      if (st.routeOf[s]! < 0 && eligible[s] && !isIn(st.removed, st.removedLen, s) && (pick === 1 || rng.next() < pick)) order[m++] = s;
     const u = rng.int(11);
     for (let i = 0; i < m; i++) {
       const s = order[i]!;
@@ -75,19 +80,9 @@ export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits): Se
     for (let i = 0; i < m; i++) {
       const s = sub[i]!;
       resetBest();
-      // granular: only routes holding one of the stop's nearest neighbours, plus empty routes
-      stamp++;
-      const base = s * I.adjLen;
-      for (let k = 0; k < kNear; k++) {
-        const rr = st.routeOf[I.adj[base + k]!]!;
-        if (rr >= 0) mark[rr] = stamp;
-      }
-      for (let v = 0; v < V; v++) {
-        if (!I.allowed[s * V + v]) continue;
-        const r = work[v]!;
-        if (mark[v] === stamp || r.len === r.prefixLen) evalRoute(I, r, v, s, rng, BLINK);
-      }
-      if (bestIns.route < 0) for (let v = 0; v < V; v++) if (I.allowed[s * V + v] && mark[v] !== stamp && work[v]!.len !== work[v]!.prefixLen) evalRoute(I, work[v]!, v, s, rng, 0);
+      // granular: only routes near the stop; all routes only if none of those can take it
+      evalGranular(I, work, st.routeOf, s, rng, BLINK, marks, kNear);
+      if (bestIns.route < 0) evalSkipped(I, work, s, rng, marks);
       if (bestIns.route < 0) continue;
       if (!I.required[s] && bestIns.delta >= I.prize[s]!) continue;
       const r = work[bestIns.route]!;
@@ -127,8 +122,8 @@ export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits): Se
   };
 
   // initial solution: everything through the recreate
-  recreate();
-  localSearch(I, work, st, rng, gls);
+  recreate(true);
+  localSearch(I, work, st, rng, gls, marks);
   for (let v = 0; v < V; v++) markDirty(st, v);
   let curCost = totalCost();
   commit();
@@ -153,6 +148,7 @@ export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits): Se
   const maxNoImp = lim.maxIterationsWithoutImprovement ?? Infinity;
   let it = 0;
   let lastImp = 0;
+  let lastFullLs = -Infinity;
   let elapsed = performance.now() - t0;
   while (it < maxIt && it - lastImp < maxNoImp) {
     if ((it & 15) === 0) {
@@ -173,15 +169,18 @@ export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits): Se
       tidyReloads(I, work[v]!);
       work[v]!.update(st.routeOf, st.posOf, v);
     }
-    recreate();
+    recreate(false);
     // local search from the rebuilt routes (moves may reach any route): cheap, and it is what lets
     // a JS solver reach low gaps within seconds
     gls.run(work, st, rng, true);
     let c = totalCost();
     const threshold = curCost - T * Math.log(1 - rng.next());
     if (c < threshold) {
-      if (c < bestCost - 1e-9) {
-        localSearch(I, work, st, rng, gls);
+      // the full descent (relocate anywhere, reload insertion) on a new best, at most every 50
+      // iterations: new bests come often on big rich problems and it costs O(S·routes)
+      if (c < bestCost - 1e-9 && it - lastFullLs >= 50) {
+        lastFullLs = it;
+        localSearch(I, work, st, rng, gls, marks);
         c = totalCost();
       }
       curCost = c;
