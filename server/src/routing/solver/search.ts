@@ -144,7 +144,10 @@ export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits): Se
   const T0 = 1 * meanArc;
   const Tf = 0.02 * meanArc;
 
-  const maxIt = lim.maxIterations ?? Infinity;
+  // nothing the search could move (no stops, or all under way): the start is the answer
+  let movable = 0;
+  for (let s = 0; s < I.S; s++) if (eligible[s] && !I.inPrefix[s]) movable++;
+  const maxIt = movable === 0 ? 0 : (lim.maxIterations ?? Infinity);
   const maxNoImp = lim.maxIterationsWithoutImprovement ?? Infinity;
   let it = 0;
   let lastImp = 0;

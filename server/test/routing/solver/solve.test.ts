@@ -43,6 +43,28 @@ describe('solveVrp on random rich instances', () => {
 });
 
 describe('solveVrp constraints', () => {
+  it('unloads before the end when the truck must not go home full', () => {
+    const p = line(8, 5, 1);
+    Object.assign(p.vehicles[0]!, { reloadSites: [3], reloadServiceS: 15, unloadBeforeEnd: true, initialLoad: 2 });
+    const sol = solveVrp(p, opts(4, 500));
+    expect(violations(p, sol)).toEqual([]);
+    expect(sol.unassigned).toEqual([]);
+    const r = sol.routes[0]!;
+    expect(r.visits.at(-1)).toEqual({ type: 'reload', location: 3 });
+    expect(r.timing.loadAfter.at(-1)).toBe(0);
+    expect(Math.max(...r.timing.loadAfter)).toBeLessThanOrEqual(5);
+  });
+
+  it('says "shift" for a stop too far to reach and come back within any shift', () => {
+    const p = line(4, 10, 2);
+    p.vehicles.forEach((v) => (v.shiftEnd = 60));
+    const sol = solveVrp(p, opts(2, 200));
+    expect(violations(p, sol)).toEqual([]);
+    // stop 3 is 40 away: 80 of driving + 5 of service > 60
+    expect(sol.unassigned).toContainEqual({ stop: 3, reason: 'shift' });
+    expect(sol.unassigned.some((u) => u.stop === 0)).toBe(false);
+  });
+
   it('keeps a locked stop on its vehicle', () => {
     const p = randomRich(11, 40, 4);
     p.stops[5]!.vehicle = 3;

@@ -104,6 +104,9 @@ export function violations(p: VrpProblem, sol: VrpSolution): string[] {
       if (!x || x.type !== 'stop' || x.stop !== s) out.push(`vehicle ${r.vehicle}: fixed prefix position ${i} is not stop ${s}`);
     });
   }
+  p.vehicles.forEach((v, i) => {
+    if ((v.fixedPrefix ?? []).length > 0 && !sol.routes.some((r) => r.vehicle === i)) out.push(`vehicle ${i}: has a fixed prefix but no route`);
+  });
   seen.forEach((k, s) => {
     if (k !== 1) out.push(`stop ${s} appears ${k} times (routes + unassigned)`);
   });
