@@ -112,16 +112,23 @@ export function buildInstance(p: VrpProblem): Instance {
   // SISR adjacency: nearest stops by distance (symmetrised), capped to keep memory linear in S
   const adjLen = Math.max(0, Math.min(S - 1, 100));
   const adj = new Int32Array(S * adjLen);
-  const order = Array.from({ length: S }, (_, i) => i);
   const key = new Float64Array(S);
-  for (let i = 0; i < S; i++) {
+  const sorted = new Float64Array(S);
+  const cand: number[] = [];
+  for (let i = 0; i < S && adjLen > 0; i++) {
     const li = stopLoc[i]!;
     for (let j = 0; j < S; j++) {
       const lj = stopLoc[j]!;
-      key[j] = j === i ? -1 : dist[li * nLoc + lj]! + dist[lj * nLoc + li]!;
+      key[j] = j === i ? Infinity : dist[li * nLoc + lj]! + dist[lj * nLoc + li]!;
     }
-    order.sort((a, b) => key[a]! - key[b]! || a - b);
-    for (let k = 0; k < adjLen; k++) adj[i * adjLen + k] = order[k + 1]!;
+    // native numeric sort finds the adjLen-th key; only the few below it get the comparator sort
+    sorted.set(key);
+    sorted.sort();
+    const threshold = sorted[adjLen - 1]!;
+    cand.length = 0;
+    for (let j = 0; j < S; j++) if (j !== i && key[j]! <= threshold) cand.push(j);
+    cand.sort((a, b) => key[a]! - key[b]! || a - b);
+    for (let k = 0; k < adjLen; k++) adj[i * adjLen + k] = cand[k]!;
   }
   let maxArc = 0;
   for (let i = 0; i < dist.length; i++) maxArc = Math.max(maxArc, p.objective.perDistance * dist[i]! + p.objective.perDuration * dur[i]!);

@@ -6,6 +6,7 @@ import { Rng } from './rng.js';
 import { Route } from './route.js';
 import { markDirty, ruin, tidyReloads, type RuinState } from './ruin.js';
 
+/** `t0` (performance.now() at the caller's start) lets the time limit cover the set-up too. */
 export interface SearchLimits {
   seed: number;
   timeLimitMs: number;
@@ -32,8 +33,7 @@ const BLINK = 0.01;
  * are needed; a stop that fits nowhere stays unassigned at a cost (big-M if required, its prize if
  * optional). `eligible[s]` = 0 for stops that no vehicle can serve even alone.
  */
-export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits): SearchResult {
-  const t0 = performance.now();
+export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits, t0 = performance.now()): SearchResult {
   const rng = new Rng(lim.seed);
   const V = I.V;
   const cur = Array.from({ length: V }, (_, v) => new Route(I, v));

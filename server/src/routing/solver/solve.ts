@@ -10,6 +10,7 @@ import { validateOptions, validateProblem } from './validate.js';
  * solution found. Same seed + maxIterations (time limit not hit) → same solution.
  */
 export function solveVrp(problem: VrpProblem, options: VrpOptions): VrpSolution {
+  const t0 = performance.now();
   validateProblem(problem);
   validateOptions(options);
   const I = buildInstance(problem);
@@ -20,7 +21,7 @@ export function solveVrp(problem: VrpProblem, options: VrpOptions): VrpSolution 
     pre.push(r);
     eligible[s] = r === null ? 1 : 0;
   }
-  const res = search(I, eligible, options);
+  const res = search(I, eligible, options, t0);
   return buildSolution(I, res.routes, pre, {
     iterations: res.iterations,
     elapsedMs: res.elapsedMs,
