@@ -194,7 +194,8 @@ describe('the trucks\' jobs over HTTP', () => {
       'POST /api/jobs/j1/transition Bearer tok-driver-2 {"status":"on_site"}',
       'POST /api/jobs/j2/transition Bearer tok-driver-2 {"status":"en_route"}',
     ]);
-    expect(logs).toEqual([]); // a 409 (the job moved on) is not an error
+    // The trucks' lists are logged when they change; a 409 (the job moved on) is not an error.
+    expect(logs).toEqual(['truck-00002 follows 2 jobs: bin-a#1 bin-b#2']);
     // Bounded real-time rate: at 600× two sim minutes would be 200 ms; polls stay ≥ 1 s apart.
     expect(source.periodMs).toBe(1_000);
   });
