@@ -89,6 +89,28 @@ export class GranularLs {
               continue;
             }
           }
+          // relocate the 2- or 3-stop string starting at u after w (other route only)
+          if (ru !== rw && uFree && pw >= B.prefixLen) {
+            let segLoad = I.demand[u]!;
+            let last = lu;
+            for (let L = 2; L <= 3; L++) {
+              const q = pu + L - 1;
+              if (q > A.len) break;
+              const x = A.vis[q - 1]!;
+              if (x < 0) break;
+              segLoad += I.demand[x]!;
+              last = A.loc[q]!;
+              const after = q === A.len ? this.endFrom(A, uPrev) : c(uPrev, A.loc[q + 1]!);
+              const lastNext = q === A.len ? pd * A.endArcDist() + pt * A.endArcDur() : c(last, A.loc[q + 1]!);
+              const rem = c(uPrev, lu) + lastNext - (q === A.len && pu - 1 === 0 ? 0 : after);
+              const add = c(lw, lu) + (wEnd ? this.endFrom(B, last) : c(last, wNext)) - cwNext;
+              if (add - rem < -EPS && B.tripEnd[pw]! + segLoad <= I.cap[B.v]! + 1e-9 && this.tryMove(routes, st, ru, rw, 4 + L, u, w)) {
+                improved = true;
+                break;
+              }
+            }
+            if (st.routeOf[u] !== ru) continue;
+          }
           if (ru === rw) {
             // 2-opt: reverse the segment after the earlier of the two up to the later one
             if (pu < pw && pu >= A.prefixLen && pw < A.len + 1) {
@@ -199,6 +221,15 @@ export class GranularLs {
     if (kind === 0) {
       A.removeAt(pu);
       B.insertAt(ru === rw && pw > pu ? pw : pw + 1, u);
+    } else if (kind >= 5) {
+      // string of kind − 4 stops from u moved after w (different routes)
+      const L = kind - 4;
+      this.tmp.set(A.vis.subarray(pu, pu + L));
+      A.vis.copyWithin(pu, pu + L, A.len);
+      A.len -= L;
+      B.vis.copyWithin(pw + 1 + L, pw + 1, B.len);
+      B.vis.set(this.tmp.subarray(0, L), pw + 1);
+      B.len += L;
     } else if (kind === 1) {
       A.vis[pu] = w;
       B.vis[pw] = u;

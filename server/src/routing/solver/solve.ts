@@ -4,6 +4,23 @@ import { search } from './search.js';
 import { aloneReason, buildSolution } from './solution.js';
 import { validateOptions, validateProblem } from './validate.js';
 
+/*
+ * How it works (files in this folder):
+ * - instance.ts flattens the problem into typed arrays; route.ts keeps, per route, forward
+ *   departure times, backward latest service starts and per-trip loads, so inserting a stop (or a
+ *   stop plus a new reload, insertion.ts) is checked exactly in O(1).
+ * - search.ts: SISR ruin-and-recreate (ruin.ts: strings of neighbouring stops from a few routes;
+ *   greedy recreate with blinks over the routes near each stop) with simulated-annealing
+ *   acceptance, temperatures scaled by the mean arc cost; each recreate is followed by a granular
+ *   local search (granular-ls.ts: relocate of 1–3 stops, swap, 2-opt, 2-opt*) on the changed routes,
+ *   and each new best by a relocate-anywhere descent (local-search.ts).
+ * - Routes are kept feasible throughout (every move is checked, not penalised): the best solution
+ *   is therefore always feasible unless a fixed prefix itself is not. Multi-trip: reloads are
+ *   explicit visits, inserted together with a stop when its trip is full and dropped when two trips
+ *   fit into one (tidyReloads); the unload before the end is part of the end arc.
+ * - Deterministic: own PRNG (rng.ts); with maxIterations the cooling follows iterations, not time.
+ */
+
 /**
  * Plans the routes (synchronously, on the calling thread): validates, leaves out stops no vehicle
  * could ever serve (with the reason), runs the ruin-and-recreate search and returns the best
