@@ -221,6 +221,8 @@ describe('collection route plans on the real stack, followed by simulated trucks
       else expect(await finished(s.jobId), `${s.stopId} (${s.deviceId}, ${s.progress}) neither moved to ${other} nor finished`).toBe(true);
     }
     expect(orphans.length, 'stops moved to the other truck').toBeGreaterThan(0);
+    const underWay = collects(routeOf(snapshot, other)).filter((s) => s.progress === 'en_route' || s.progress === 'on_site').length;
+    process.stdout.write(`breakdown of ${broken}: ${orphans.length} stops moved to ${other}; ${keptFirst.length} of its stops done or under way (${underWay} under way) stay ahead\n`);
     // What the other truck had under way (or done) before the breakdown comes before anything it took over.
     const firstMoved = Math.min(...orphans.map((id) => takeover.indexOf(id)));
     for (const id of keptFirst) expect(takeover.indexOf(id), `${id} stays ahead`).toBeLessThan(firstMoved);
