@@ -4,6 +4,7 @@ import { applyBest, bestIns, evalGranular, resetBest, type RouteMarks } from './
 import type { Rng } from './rng.js';
 import { markDirty, type RuinState } from './ruin.js';
 import type { Route } from './route.js';
+import type { SwapStar } from './swap-star.js';
 
 const EPS = 1e-7;
 
@@ -12,8 +13,9 @@ const EPS = 1e-7;
  * place in any route (the same O(1) insertion check the recreate uses, so every constraint holds).
  * Run on promising solutions only; a move is kept only if the exact route costs drop.
  */
-export function localSearch(I: Instance, routes: Route[], st: RuinState, rng: Rng, gls: GranularLs, marks: RouteMarks): void {
+export function localSearch(I: Instance, routes: Route[], st: RuinState, rng: Rng, gls: GranularLs, marks: RouteMarks, swapStar: SwapStar): void {
   gls.run(routes, st, rng);
+  for (let k = 0; k < 5 && swapStar.run(routes, st); k++) gls.run(routes, st, rng);
   let improved = true;
   let passes = 0;
   while (improved && passes++ < 20) {

@@ -3,6 +3,7 @@ import { applyBest, bestIns, evalGranular, evalSkipped, resetBest, RouteMarks } 
 import { GranularLs } from './granular-ls.js';
 import { localSearch } from './local-search.js';
 import { Rng } from './rng.js';
+import { SwapStar } from './swap-star.js';
 import { Route } from './route.js';
 import { markDirty, ruin, tidyReloads, type RuinState } from './ruin.js';
 
@@ -57,6 +58,7 @@ export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits, t0 
   const farKey = Float64Array.from(I.stopLoc, (l) => I.dist[depot * I.nLoc + l]!);
 
   const gls = new GranularLs(I);
+  const swapStar = new SwapStar(I);
   const marks = new RouteMarks(V);
   const kNear = Math.min(I.adjLen, 40);
   const recreate = (all: boolean): void => {
@@ -123,7 +125,7 @@ export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits, t0 
 
   // initial solution: everything through the recreate
   recreate(true);
-  localSearch(I, work, st, rng, gls, marks);
+  localSearch(I, work, st, rng, gls, marks, swapStar);
   for (let v = 0; v < V; v++) markDirty(st, v);
   let curCost = totalCost();
   commit();
@@ -183,7 +185,7 @@ export function search(I: Instance, eligible: Uint8Array, lim: SearchLimits, t0 
       // iterations: new bests come often on big rich problems and it costs O(S·routes)
       if (c < bestCost - 1e-9 && it - lastFullLs >= 50) {
         lastFullLs = it;
-        localSearch(I, work, st, rng, gls, marks);
+        localSearch(I, work, st, rng, gls, marks, swapStar);
         c = totalCost();
       }
       curCost = c;
