@@ -31,9 +31,13 @@ export function illegalWorkTransition(from: JobStatus, to: WorkStatus): string |
   return null;
 }
 
-/** Reassignment is allowed until the unit is on site. */
-export function illegalAssignment(from: JobStatus): string | null {
+/**
+ * Reassignment is allowed until the unit is on site. A hand-over (the unit broke down and was
+ * withdrawn) may also take a job from a unit on site: that unit can no longer finish it.
+ */
+export function illegalAssignment(from: JobStatus, handOver = false): string | null {
   if (from === 'open' || from === 'assigned' || from === 'en_route') return null;
+  if (from === 'on_site' && handOver) return null;
   return from === 'on_site' ? 'the unit is already on site' : `the job is ${from}`;
 }
 

@@ -86,13 +86,14 @@ export class JobsService implements OnModuleInit {
   }
 
   /** open → assigned, or reassignment while assigned/en_route (back to assigned). Same unit again: no change. */
-  async assign(jobId: string, assignee: JobAssignee, by: string, note?: string): Promise<Job> {
+  /** `handOver`: the current unit was withdrawn (breakdown), so even a job it is on site for moves. */
+  async assign(jobId: string, assignee: JobAssignee, by: string, note?: string, handOver = false): Promise<Job> {
     const name = await this.repository.unitName(assignee.unitType, assignee.unitId);
     if (name === null) {
       throw new JobsException(JobsExceptionCode.UNIT_NOT_FOUND, `unitId: no ${assignee.unitType} "${assignee.unitId}" is registered`);
     }
     return this.mutate(jobId, async (tx, job, now) => {
-      const why = illegalAssignment(job.status);
+      const why = illegalAssignment(job.status, handOver);
       if (why) throw JobsException.illegal(jobId, job.status, 'assigned', why);
       const current = job.assignee;
       if (current?.unitType === assignee.unitType && current.unitId === assignee.unitId && job.status === 'assigned') return null;

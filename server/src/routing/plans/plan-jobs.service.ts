@@ -48,6 +48,8 @@ export class PlanJobsService {
 
   /** Creates/assigns/stamps the jobs of every collect stop not done, in route order; sets `stop.jobId`. */
   async sync(plan: RoutePlan, by: string, why: string): Promise<void> {
+    // A withdrawn truck's jobs are handed over, even one it was on site for.
+    const withdrawn = new Set(plan.routes.filter((r) => r.progress?.withdrawn).map((r) => r.vehicleId));
     for (const route of plan.routes) {
       if (route.progress?.withdrawn) continue;
       let seq = 0;
@@ -60,7 +62,8 @@ export class PlanJobsService {
         stop.jobId = job.jobId;
         try {
           if (job.assignee?.unitType !== 'vehicle' || job.assignee.unitId !== route.vehicleId || job.status === 'open') {
-            job = await this.jobs.assign(job.jobId, { unitType: 'vehicle', unitId: route.vehicleId }, by, `${why}: route plan ${plan.planId}, stop ${seq} of ${route.vehicleName}`);
+            const handOver = job.assignee?.unitType === 'vehicle' && withdrawn.has(job.assignee.unitId);
+            job = await this.jobs.assign(job.jobId, { unitType: 'vehicle', unitId: route.vehicleId }, by, `${why}: route plan ${plan.planId}, stop ${seq} of ${route.vehicleName}`, handOver);
           }
           await this.jobs.mergeDetails(job.jobId, { routePlan: { planId: plan.planId, vehicleId: route.vehicleId, seq, plannedAt: stop.serviceAt } });
         } catch (err) {

@@ -232,6 +232,8 @@ describe('route plans over HTTP (PGlite, real solver in a worker)', () => {
     plan = moved.body;
     expect(collects(routeOf(plan, brokenId)).at(-1)!.stopId).toBe(last.stopId);
     expect((await job(last.jobId!)).assignee?.unitId).toBe(brokenId);
+    // The broken truck's crew had reached that bin: the job is on site, and must still be handed over.
+    expect((await api('POST', `/api/jobs/${last.jobId}/transition`, { status: 'on_site' })).status).toBe(200);
     const busy = await api('POST', `/api/routing/plans/${plan.planId}/moves`, { version: plan.version, stopId: underWayStop, toVehicleId: brokenId, toIndex: 0 });
     expect(busy.body).toMatchObject({ code: 'NOT_MOVABLE', message: expect.stringContaining('en_route') });
     const brokenRoute = routeOf(plan, brokenId);
@@ -254,6 +256,7 @@ describe('route plans over HTTP (PGlite, real solver in a worker)', () => {
     expect(keeperStops[0]).toBe(keeperUnderWay.stopId);
     for (const id of moving) expect(keeperStops).toContain(id);
     for (const stop of collects(routeOf(next, keeper))) expect((await job(stop.jobId!)).assignee?.unitId).toBe(keeper);
+    expect(await job(last.jobId!)).toMatchObject({ status: 'assigned', assignee: { unitId: keeper } });
     expect((await api('POST', `/api/routing/plans/${plan.planId}/breakdown`, { vehicleId: keeper, note: 'again' })).body.code).toBe('ILLEGAL_STATE');
   });
 });
