@@ -13,7 +13,8 @@ const K = 30;
  * segment between them) within a route. A move is screened by its travel-cost delta in O(1); the
  * few that look improving are applied and then confirmed by the exact route evaluation (windows,
  * shifts, capacities per trip, allowed vehicles) and undone if infeasible or not cheaper. That keeps
- * one generic feasibility check for every constraint of the model.
+ * one generic feasibility check for every constraint of the model. With soft route ends the screen
+ * is relaxed by the largest late-cost the move could save (exact: update() prices the late term).
  */
 export class GranularLs {
   private readonly bakA: Int32Array;
@@ -39,6 +40,7 @@ export class GranularLs {
     const dur = I.dur;
     const pd = I.perDist;
     const pt = I.perDur;
+    const pl = I.perLate;
     const k = Math.min(K, I.adjLen);
     const c = (a: number, b: number): number => pd * dist[a * n + b]! + pt * dur[a * n + b]!;
     let improved = true;
@@ -77,6 +79,9 @@ export class GranularLs {
           // the arcs to the end are the route's end arcs (they may pass an unload site)
           const cuNext = uEnd ? pd * A.endArcDist() + pt * A.endArcDur() : c(lu, uNext);
           const cwNext = wEnd ? pd * B.endArcDist() + pt * B.endArcDur() : c(lw, wNext);
+          // soft end: a move may pay for itself by making a late route less late; screen with the
+          // most it could win that way (both routes on time again), the exact check decides
+          const sl = pl > 0 ? pl * (A.lateness() + (ru === rw ? 0 : B.lateness())) : 0;
           const uFree = !I.inPrefix[u];
           const wFree = !I.inPrefix[w];
           // relocate u after w
@@ -84,7 +89,7 @@ export class GranularLs {
             const cuw = wEnd ? pd * I.endDist[B.v * n + lu]! + pt * I.endDur[B.v * n + lu]! : c(lu, wNext);
             const rem = c(uPrev, lu) + cuNext - (uEnd ? (pu - 1 === 0 ? 0 : this.endFrom(A, uPrev)) : c(uPrev, uNext));
             const add = c(lw, lu) + cuw - cwNext;
-            if (add - rem < -EPS && (ru === rw || this.fits(B, pw, pw + 1, u, B.tripEnd[pw]!)) && this.tryMove(routes, st, ru, rw, 0, u, w)) {
+            if (add - rem - sl < -EPS && (ru === rw || this.fits(B, pw, pw + 1, u, B.tripEnd[pw]!)) && this.tryMove(routes, st, ru, rw, 0, u, w)) {
               improved = true;
               continue;
             }
@@ -104,7 +109,7 @@ export class GranularLs {
               const lastNext = q === A.len ? pd * A.endArcDist() + pt * A.endArcDur() : c(last, A.loc[q + 1]!);
               const rem = c(uPrev, lu) + lastNext - (q === A.len && pu - 1 === 0 ? 0 : after);
               const add = c(lw, lu) + (wEnd ? this.endFrom(B, last) : c(last, wNext)) - cwNext;
-              if (add - rem < -EPS && B.tripEnd[pw]! + segLoad <= I.cap[B.v]! + 1e-9 && this.tryMove(routes, st, ru, rw, 4 + L, u, w)) {
+              if (add - rem - sl < -EPS && B.tripEnd[pw]! + segLoad <= I.cap[B.v]! + 1e-9 && this.tryMove(routes, st, ru, rw, 4 + L, u, w)) {
                 improved = true;
                 break;
               }
@@ -115,7 +120,7 @@ export class GranularLs {
             // 2-opt: reverse the segment after the earlier of the two up to the later one
             if (pu < pw && pu >= A.prefixLen && pw < A.len + 1) {
               const d = c(lu, lw) + (wEnd ? this.endFrom(A, uNext) : c(uNext, wNext)) - cuNext - cwNext;
-              if (d < -EPS && this.tryMove(routes, st, ru, rw, 2, u, w)) {
+              if (d - sl < -EPS && this.tryMove(routes, st, ru, rw, 2, u, w)) {
                 improved = true;
                 continue;
               }
@@ -128,7 +133,7 @@ export class GranularLs {
             const cwAtU = c(uPrev, lw) + (uEnd ? pd * I.endDist[A.v * n + lw]! + pt * I.endDur[A.v * n + lw]! : c(lw, uNext));
             const d = cuAtW + cwAtU - c(uPrev, lu) - cuNext - c(wPrev, lw) - cwNext;
             if (
-              d < -EPS &&
+              d - sl < -EPS &&
               this.fits(B, pw - 1, pw + 1, u, B.tripEnd[pw]! - I.demand[w]!) &&
               this.fits(A, pu - 1, pu + 1, w, A.tripEnd[pu]! - I.demand[u]!) &&
               this.tryMove(routes, st, ru, rw, 1, u, w)
@@ -142,7 +147,7 @@ export class GranularLs {
             const aNew = wEnd ? pd * I.endDist[A.v * n + lu]! + pt * I.endDur[A.v * n + lu]! : c(lu, wNext);
             const bNew = uEnd ? pd * I.endDist[B.v * n + lw]! + pt * I.endDur[B.v * n + lw]! : c(lw, uNext);
             const d = aNew + bNew - cuNext - cwNext;
-            if (d < -EPS && this.tailsFit(A, pu, B, pw) && this.tryMove(routes, st, ru, rw, 3, u, w)) {
+            if (d - sl < -EPS && this.tailsFit(A, pu, B, pw) && this.tryMove(routes, st, ru, rw, 3, u, w)) {
               improved = true;
               continue;
             }

@@ -1,6 +1,6 @@
 import type { Instance } from './instance.js';
 import type { Rng } from './rng.js';
-import type { Route } from './route.js';
+import { lateDelta, type Route } from './route.js';
 
 /** Insertion modes: plain, with a new reload before the stop, or with a new reload after it. */
 export const PLAIN = 0;
@@ -36,6 +36,8 @@ export function evalRoute(I: Instance, r: Route, ri: number, s: number, rng: Rng
   const sites = I.reloadSites[v]!;
   const pd = I.perDist;
   const pt = I.perDur;
+  // soft end: the insertion delays the route's end by (at most) its added time
+  const late = I.perLate > 0;
   const fixed = len === 0 ? I.fixedCost[v]! : 0;
   const oldEndD = len > 0 ? r.endArcDist() : 0;
   const oldEndT = len > 0 ? r.endArcDur() : 0;
@@ -79,7 +81,9 @@ export function evalRoute(I: Instance, r: Route, ri: number, s: number, rng: Rng
       // cost first: most positions lose on cost alone, before any time check
       const arcDp = b < 0 ? endD : dist[l * n + b]!;
       const arcTp = b < 0 ? endT : dur[l * n + b]!;
-      const deltaP = pd * (dist[a * n + l]! + arcDp - oldD) + pt * (dur[a * n + l]! + arcTp - oldT + svc) + fixed;
+      const dtP = dur[a * n + l]! + arcTp - oldT + svc;
+      let deltaP = pd * (dist[a * n + l]! + arcDp - oldD) + pt * dtP + fixed;
+      if (late) deltaP += lateDelta(I, r, dtP);
       if (deltaP >= bestIns.delta) continue;
       let t = depP + dur[a * n + l]!;
       if (t < tws) t = tws;
@@ -100,7 +104,9 @@ export function evalRoute(I: Instance, r: Route, ri: number, s: number, rng: Rng
           ok = tn <= nextLatest;
         }
         if (ok) {
-          const delta = pd * (dist[a * n + l]! + arcD - oldD) + pt * (dur[a * n + l]! + arcT - oldT + svc) + fixed;
+          const dt = dur[a * n + l]! + arcT - oldT + svc;
+          let delta = pd * (dist[a * n + l]! + arcD - oldD) + pt * dt + fixed;
+          if (late) delta += lateDelta(I, r, dt);
           if (delta < bestIns.delta) {
             bestIns.delta = delta;
             bestIns.route = ri;
@@ -129,7 +135,8 @@ export function evalRoute(I: Instance, r: Route, ri: number, s: number, rng: Rng
           if (tn <= nextLatest) {
             const dd = dist[a * n + site]! + dist[site * n + l]! + arcD - oldD;
             const dt = dur[a * n + site]! + rs + dur[site * n + l]! + arcT - oldT + svc;
-            const delta = pd * dd + pt * dt + fixed;
+            let delta = pd * dd + pt * dt + fixed;
+            if (late) delta += lateDelta(I, r, dt);
             if (delta < bestIns.delta) {
               bestIns.delta = delta;
               bestIns.route = ri;
@@ -150,7 +157,8 @@ export function evalRoute(I: Instance, r: Route, ri: number, s: number, rng: Rng
           if (tn <= nextLatest) {
             const dd = dist[a * n + l]! + dist[l * n + site]! + dist[site * n + b]! - oldD;
             const dt = dur[a * n + l]! + svc + dur[l * n + site]! + rs + dur[site * n + b]! - oldT;
-            const delta = pd * dd + pt * dt + fixed;
+            let delta = pd * dd + pt * dt + fixed;
+            if (late) delta += lateDelta(I, r, dt);
             if (delta < bestIns.delta) {
               bestIns.delta = delta;
               bestIns.route = ri;

@@ -12,6 +12,10 @@ export interface Instance {
   dur: Float64Array;
   perDist: number;
   perDur: number;
+  /** cost per second a route arrives at its end after `softEnd` (0 = soft end off) */
+  perLate: number;
+  /** per vehicle: soft route end, seconds (+∞ when absent) */
+  softEnd: Float64Array;
   stopLoc: Int32Array;
   demand: Float64Array;
   service: Float64Array;
@@ -136,11 +140,18 @@ export function buildInstance(p: VrpProblem): Instance {
   for (const v of p.vehicles) maxFixed = Math.max(maxFixed, v.fixedCost ?? 0);
   let maxService = 0;
   for (const s of p.stops) maxService = Math.max(maxService, s.serviceS);
-  const bigM = 10 * (3 * maxArc + maxFixed + p.objective.perDuration * maxService) + 1e3;
+  const perLate = p.objective.perLateS ?? 0;
+  let maxDur = 0;
+  if (perLate > 0) for (let i = 0; i < dur.length; i++) maxDur = Math.max(maxDur, dur[i]!);
+  // a stop's insertion can also make a route later by up to its detour + service: big-M covers that
+  const lateM = perLate > 0 ? perLate * (3 * maxDur + maxService) : 0;
+  const bigM = 10 * (3 * maxArc + maxFixed + p.objective.perDuration * maxService + lateM) + 1e3;
   return {
     nLoc, S, V, dist, dur,
     perDist: p.objective.perDistance,
     perDur: p.objective.perDuration,
+    perLate,
+    softEnd: Float64Array.from(p.vehicles, (v) => (perLate > 0 ? (v.softEndS ?? Infinity) : Infinity)),
     stopLoc, demand, service, twS, twE, required, prize, allowed,
     vStart: Int32Array.from(p.vehicles, (v) => v.start),
     vEnd: Int32Array.from(p.vehicles, (v) => v.end),

@@ -44,6 +44,12 @@ export interface VrpVehicle {
   fixedPrefix?: number[];
   /** cost of using this vehicle at all (0 = free); lets the solver prefer fewer trucks */
   fixedCost?: number;
+  /**
+   * Soft route end, seconds (same origin as the shift): arriving at `end` later than this costs
+   * `objective.perLateS` per second (the route stays feasible up to `shiftEnd`). Lets the caller
+   * spread work over vehicles so the round finishes early. Absent → no soft end.
+   */
+  softEndS?: number;
 }
 
 export interface VrpStop {
@@ -71,6 +77,12 @@ export interface VrpObjective {
   perDistance: number;
   /** cost per second of route duration (driving + service + waiting) */
   perDuration: number;
+  /**
+   * cost per second a route arrives at its end after its vehicle's `softEndS`; 0/absent → soft
+   * ends off. Route cost = perDistance·distance + perDuration·duration
+   * + perLateS·max(0, arriveEnd − softEndS) + fixedCost.
+   */
+  perLateS?: number;
 }
 
 export interface VrpProblem {
@@ -118,7 +130,10 @@ export interface VrpSolution {
   /** one per vehicle that is used (empty vehicles omitted) */
   routes: VrpRoute[];
   unassigned: { stop: number; reason: VrpUnassignedReason }[];
-  /** objective value: perDistance·distance + perDuration·duration + fixed costs + prizes of left-out optional stops */
+  /**
+   * objective value: perDistance·distance + perDuration·duration + perLateS·(lateness after each
+   * vehicle's softEndS) + fixed costs + prizes of left-out optional stops
+   */
   cost: number;
   distance: number;
   /** true when every route respects capacity, time windows and shifts */

@@ -137,7 +137,15 @@ export class Route {
     this.distance = len > 0 ? dist : 0;
     this.duration = len > 0 ? arrEnd - depart : 0;
     this.cost = len > 0 ? I.perDist * this.distance + I.perDur * this.duration + I.fixedCost[v]! : 0;
+    // soft end: the same late term the insertion and move screens estimate (lateDelta)
+    if (len > 0 && I.perLate > 0 && arrEnd > I.softEnd[v]!) this.cost += I.perLate * (arrEnd - I.softEnd[v]!);
     this.violation = viol;
+  }
+
+  /** seconds this route arrives at its end after the soft end (0 when on time or no soft end) */
+  lateness(): number {
+    const late = this.len > 0 ? this.arriveEnd - this.inst.softEnd[this.v]! : 0;
+    return late > 0 ? late : 0;
   }
 
   insertAt(p: number, x: number): void {
@@ -150,4 +158,18 @@ export class Route {
     this.vis.copyWithin(p, p + 1, this.len);
     this.len--;
   }
+}
+
+/**
+ * Change of the soft-end term if route r's arrival at its end moved by `dt` seconds (waiting in the
+ * route may absorb part of it: an estimate for screening; the exact value comes from update()).
+ * An empty route counts as arriving at its shift start plus the start→end trip.
+ */
+export function lateDelta(I: Instance, r: Route, dt: number): number {
+  if (I.perLate === 0) return 0;
+  const se = I.softEnd[r.v]!;
+  const a = r.arriveEnd;
+  const before = r.len > 0 && a > se ? a - se : 0;
+  const after = a + dt > se ? a + dt - se : 0;
+  return I.perLate * (after - before);
 }

@@ -109,7 +109,10 @@ export class SwapStar {
     this.tops(B, A, 1);
     const loadA = A.load[A.len]!;
     const loadB = B.load[B.len]!;
-    let bestD = -EPS;
+    // soft end: the pair may also win by making a late route less late (at most both on time again);
+    // the exact evaluation below decides
+    const sl = I.perLate > 0 ? I.perLate * (A.lateness() + B.lateness()) : 0;
+    let bestD = -EPS + sl;
     let bi = -1;
     let bj = -1;
     let qA = -1;

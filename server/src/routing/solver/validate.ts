@@ -32,6 +32,7 @@ export function validateProblem(p: VrpProblem): void {
     if (v.initialLoad !== undefined && !(v.initialLoad >= 0)) throw bad(`${f}.initialLoad`, `must be ≥ 0, got ${v.initialLoad}`);
     if (v.reloadServiceS !== undefined && !(v.reloadServiceS >= 0)) throw bad(`${f}.reloadServiceS`, `must be ≥ 0, got ${v.reloadServiceS}`);
     if (v.fixedCost !== undefined && !(v.fixedCost >= 0)) throw bad(`${f}.fixedCost`, `must be ≥ 0, got ${v.fixedCost}`);
+    if (v.softEndS !== undefined && !Number.isFinite(v.softEndS)) throw bad(`${f}.softEndS`, `must be finite, got ${v.softEndS}`);
     (v.reloadSites ?? []).forEach((r, k) => loc(`${f}.reloadSites[${k}]`, r));
     if (v.unloadBeforeEnd && !(v.reloadSites && v.reloadSites.length > 0))
       throw bad(`${f}.unloadBeforeEnd`, 'needs at least one reload site');
@@ -60,6 +61,7 @@ export function validateProblem(p: VrpProblem): void {
   });
   const o = p.objective;
   if (!o || !(o.perDistance >= 0) || !(o.perDuration >= 0)) throw bad('objective', 'perDistance and perDuration must be ≥ 0');
+  if (o.perLateS !== undefined && !(o.perLateS >= 0 && Number.isFinite(o.perLateS))) throw bad('objective.perLateS', `must be finite and ≥ 0, got ${o.perLateS}`);
 }
 
 export function validateOptions(o: VrpOptions): void {
