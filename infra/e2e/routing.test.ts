@@ -14,6 +14,7 @@ import { startStack, waitFor, type Stack } from './stack.js';
 import { connectLive, type LiveRecorder } from './live-client.js';
 import { DispatchApi } from './dispatch-api.js';
 import { allCollects, haversineM, collects, pickZone, routeOf, routePlanOf } from './route-plan-checks.js';
+import { RoutePlanPage, routeRgb } from './route-plan-page.js';
 
 const HOUR = 3_600_000;
 const SPEED = 120;
@@ -38,6 +39,8 @@ describe('collection route plans on the real stack, followed by simulated trucks
   let other: string;
   /** Stops of the broken-down truck that went to the other one. */
   let orphans: string[] = [];
+  /** The dispatcher's route planner page (admin), open from planning to the end. */
+  let page: RoutePlanPage;
 
   /** A call whose status the test checks itself. */
   const call = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
@@ -102,6 +105,7 @@ describe('collection route plans on the real stack, followed by simulated trucks
 
   afterAll(async () => {
     live?.close();
+    await page?.close();
     await sim?.stop({ drain: false });
     await stack?.stop();
   });
@@ -117,9 +121,12 @@ describe('collection route plans on the real stack, followed by simulated trucks
       return series.length === scene.bins.length && counts.every((n) => n >= 6) ? true : undefined;
     }, 60_000, 500);
 
-    const created = await call<RoutePlan>('POST', '/api/routing/plans', { zone: scene.zone, vehicleIds: scene.trucks, collectAtPct: 50, timeLimitS: 2, seed: 7 });
-    expect(created.status, JSON.stringify(created.body).slice(0, 400)).toBe(201);
-    plan = created.body;
+    // The dispatcher asks for the plan on the routes page; the API then serves the same plan.
+    page = await RoutePlanPage.open(stack.serverUrl, 'admin', stack.adminPassword);
+    const created = await page.create(scene.zone, scene.trucks, 50, 2);
+    plan = created;
+    plan = await getPlan();
+    expect({ planId: plan.planId, version: plan.version, routes: plan.routes }).toEqual({ planId: created.planId, version: created.version, routes: created.routes });
     process.stdout.write(`plan ${plan.planId}: ${JSON.stringify(plan.summary)}; left out ${plan.leftOut.map((l) => `${l.deviceId}:${l.reason}`).join(', ')}\n`);
     expect(plan).toMatchObject({ zone: scene.zone, status: 'draft' });
     expect(plan.summary.feasible).toBe(true);
@@ -140,6 +147,58 @@ describe('collection route plans on the real stack, followed by simulated trucks
     await live.waitFor('plan:changed', (e) => e.plan.planId === plan.planId && e.change === 'created', 10_000);
   });
 
+  it('the routes page shows the draft as the API has it: routes, stops in order, bins left out with reasons, the load curve, and the routes drawn on the map', async () => {
+    await expect.poll(() => page.status().getAttribute('data-status'), { timeout: 15_000 }).toBe('draft');
+    await page.showsVersion(plan);
+    const expected = Object.fromEntries(plan.routes.map((r) => [r.vehicleId, collects(r).map((s) => s.deviceId!)]));
+    expect(await page.routesShown()).toEqual(expected);
+    const leftOut = await page.leftOutShown();
+    expect(leftOut.map((l) => `${l.deviceId}:${l.reason}`).sort()).toEqual(plan.leftOut.map((l) => `${l.deviceId}:${l.reason}`).sort());
+    for (const l of leftOut) expect(l.text.length, `${l.deviceId}'s reason shown`).toBeGreaterThan(l.deviceId.length);
+    // The first route is selected: its load curve is drawn in its colour, and its bins are drawn on top on the map.
+    const selected = plan.routes[0]!;
+    const chart = await page.loadChart('01-load-chart', routeRgb(plan, selected.vehicleId));
+    expect(chart.vehicleId).toBe(selected.vehicleId);
+    expect(chart.distinct, 'a drawn chart (axes, grid, curve)').toBeGreaterThan(5);
+    expect(chart.inColour, 'the load curve in the route colour').toBeGreaterThan(30);
+    const stop = collects(selected)[0]!;
+    await expect
+      .poll(() => page.mapPixelsAt('02-map-routes', stop.lon, stop.lat, routeRgb(plan, selected.vehicleId)), { timeout: 20_000, interval: 500, message: `${stop.deviceId}'s marker in the route colour` })
+      .toBeGreaterThan(40);
+    // And the other truck's route, wherever its bins are not under the selected route's.
+    const other = plan.routes[1]!;
+    const visible = collects(other).filter((s) => collects(selected).every((t) => haversineM(s, t) > 60));
+    if (visible.length > 0) {
+      expect(await page.mapPixelsAt('03-map-routes-other', visible[0]!.lon, visible[0]!.lat, routeRgb(plan, other.vehicleId)), `${visible[0]!.deviceId} in ${other.vehicleId}'s colour`).toBeGreaterThan(40);
+    }
+    expect(page.blocked, 'requests to other hosts').toEqual([]);
+  });
+
+  it('on the page the dispatcher locks a stop and moves one to the other truck; the API plan follows', async () => {
+    const [a, b] = [...plan.routes].sort((x, y) => collects(y).length - collects(x).length) as [typeof plan.routes[0], typeof plan.routes[0]];
+    // Lock the longer route's first bin.
+    const locking = collects(a)[0]!;
+    let before = plan.version;
+    await page.lock(locking.stopId);
+    await expect.poll(() => page.stop(locking.stopId).getAttribute('data-locked'), { timeout: 15_000 }).toBe('true');
+    plan = await getPlan();
+    expect(plan.version).toBe(before + 1);
+    expect(collects(routeOf(plan, a.vehicleId)).find((s) => s.stopId === locking.stopId)?.locked).toBe(true);
+    await page.showsVersion(plan);
+    // Move its last bin to the other truck, first in its round (1 on the page).
+    const moving = collects(routeOf(plan, a.vehicleId)).at(-1)!;
+    expect(moving.stopId).not.toBe(locking.stopId);
+    before = plan.version;
+    await page.move(moving.stopId, b.vehicleId, 1);
+    plan = await getPlan();
+    expect(plan.version).toBe(before + 1);
+    expect(collects(routeOf(plan, b.vehicleId))[0]?.stopId, `${moving.deviceId} first on ${b.vehicleId}`).toBe(moving.stopId);
+    expect(collects(routeOf(plan, a.vehicleId)).map((s) => s.stopId)).not.toContain(moving.stopId);
+    await page.showsVersion(plan);
+    expect((await page.routesShown())[b.vehicleId]?.[0]).toBe(moving.deviceId);
+    await page.shots.shot(page.page, '04-edited');
+  });
+
   it('the dispatcher evens out the routes if need be and publishes: each truck\'s jobs carry its route order', async () => {
     // Planning minimises distance and time: one truck may get every stop. The dispatcher moves the
     // later half to the other truck (a locked move), so the breakdown below has somewhere to go.
@@ -155,7 +214,11 @@ describe('collection route plans on the real stack, followed by simulated trucks
     }
     for (const route of plan.routes) expect(collects(route).length, route.vehicleId).toBeGreaterThanOrEqual(2);
 
-    plan = await ok<RoutePlan>('POST', `/api/routing/plans/${plan.planId}/publish`, { version: plan.version });
+    // Published from the page, once it shows the plan as the moves above left it.
+    await page.showsVersion(plan);
+    await page.publish();
+    await expect.poll(() => page.status().getAttribute('data-status'), { timeout: 15_000 }).toBe('published');
+    plan = await getPlan();
     expect(plan.status).toBe('published');
     for (const route of plan.routes) {
       const jobs = await Promise.all(collects(route).map((s) => job(s.jobId!)));
@@ -191,6 +254,15 @@ describe('collection route plans on the real stack, followed by simulated trucks
     await expect
       .poll(async () => (await getPlan()).routes.map((r) => collects(r)[0]!.progress), { timeout: 30_000, interval: 500 })
       .toEqual(plan.routes.map(() => 'done'));
+    // The page, never reloaded, shows the first stops done from the live stream, and an ETA at a stop not yet reached.
+    for (const route of plan.routes) {
+      const first = collects(route)[0]!;
+      await expect.poll(() => page.stop(first.stopId).getAttribute('data-progress'), { timeout: 15_000, message: `${first.deviceId} done on the page` }).toBe('done');
+    }
+    const ahead = page.page.locator('[data-testid="plan-stop"][data-kind="collect"][data-progress="planned"] [data-testid="plan-stop-eta"]');
+    await expect.poll(() => ahead.count(), { timeout: 15_000, message: 'an ETA at a stop not yet reached' }).toBeGreaterThan(0);
+    expect(Number.isFinite(Date.parse((await ahead.first().getAttribute('data-eta')) ?? ''))).toBe(true);
+    await page.shots.shot(page.page, '05-live-progress');
     // Jobs finished so far were finished in route order.
     const now = await getPlan();
     let onSite = 0;
@@ -245,6 +317,9 @@ describe('collection route plans on the real stack, followed by simulated trucks
     await expect
       .poll(async () => (await api.alarms({ deviceId: other, cause: 'off-route' })).map((a: Alarm) => a.severity), { timeout: 30_000, interval: 500 })
       .toEqual(['warning']);
+    // The dispatcher's page flags the truck.
+    await page.page.locator(`[data-testid="plan-offroute"][data-vehicle-id="${other}"]`).waitFor({ timeout: 15_000 });
+    await page.shots.shot(page.page, '06-off-route');
   });
 
   it('the other truck serves the stops it took over: their jobs close with its proof', async () => {
