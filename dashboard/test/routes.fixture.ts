@@ -81,7 +81,7 @@ export function plan(over: Partial<RoutePlan> = {}): RoutePlan {
     createdBy: 'disp',
     publishedAt: null,
     publishedBy: null,
-    params: { vehicleIds: ['v1', 'v2'], collectAtPct: 80, nextRoundAt: '2026-11-28T22:00:00.000Z', timeLimitS: 5, seed: 1 },
+    params: { vehicleIds: ['v1', 'v2'], collectAtPct: 80, nextRoundAt: '2026-11-28T22:00:00.000Z', timeLimitS: 5, seed: 1, balance: true },
     summary: { routes: 2, stops: 3, distanceM: 20_345, durationS: 5 * 3600 + 20 * 60, collectedKg: 1200, leftOut: 1, feasible: true, travel: 'street-graph', solveMs: 4200, iterations: 1000 },
     routes: [route1(), route2()],
     leftOut: [{ deviceId: 'bin-z', lat: 31.25, lon: 121.45, fillPct: 20, predictedPct: 54, reason: 'can-wait', detail: 'predicted 54 % at 2026-11-29 06:00' }],

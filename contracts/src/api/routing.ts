@@ -39,6 +39,11 @@ export const createPlanSchema = z.object({
   /** solver budget, seconds */
   timeLimitS: z.number().min(0.5).max(120).default(5),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  /**
+   * true: finish the round early using all chosen trucks (the work is shared out); false: fewest
+   * trucks / least driving (one truck does it all when it can)
+   */
+  balance: z.boolean().default(true),
 });
 export type CreatePlanRequest = z.input<typeof createPlanSchema>;
 
@@ -163,6 +168,8 @@ export interface RoutePlan {
     nextRoundAt: string;
     timeLimitS: number;
     seed: number;
+    /** createPlanSchema.balance (plans stored before it existed read as true) */
+    balance: boolean;
   };
   summary: PlanSummary;
   routes: PlanRoute[];

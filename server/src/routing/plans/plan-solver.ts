@@ -54,21 +54,42 @@ export class PlanSolver {
 
   matrix: TravelTimeProvider['matrix'] = (points) => this.travel.matrix(points);
 
-  async solve(built: BuiltProblem, seed: number, timeLimitMs: number, refine = true): Promise<SolvedPlan> {
+  /**
+   * `balance`: share the round out over the trucks so it ends early. The first pass runs without
+   * (it tells how much work the round is); then each truck gets a soft end at its start + a fair
+   * share — the first pass's total route time ÷ usable trucks × BALANCE_SLACK — and every second
+   * it is back later costs PER_LATE, and a second pass plans with that. (An estimate before any
+   * solve would miss unload trips and the real driving; the first pass knows both.)
+   */
+  async solve(built: BuiltProblem, seed: number, timeLimitMs: number, refine = true, balance = false): Promise<SolvedPlan> {
     const started = performance.now();
-    const first = await this.solveFn(built.problem, { seed, timeLimitMs: timeLimitMs * (refine ? ROUTING_DEFAULTS.FIRST_PASS_SHARE : 1) });
+    const d = ROUTING_DEFAULTS;
+    const p = built.problem;
+    // a small zone converges in well under the budget: stop when nothing improves for a while
+    const noImp = Math.max(d.NO_IMPROVEMENT_MIN, d.NO_IMPROVEMENT_PER_STOP * p.stops.length);
+    const usable = p.vehicles.filter((v) => v.shiftEnd > v.shiftStart).length;
+    const balancing = balance && usable >= 2 && p.stops.length > 0;
+    const firstShare = balancing ? d.BALANCE_FIRST_PASS_SHARE : refine ? d.FIRST_PASS_SHARE : 1;
+    const first = await this.solveFn(p, { seed, timeLimitMs: timeLimitMs * firstShare, maxIterationsWithoutImprovement: noImp });
     let solution = first;
     let iterations = first.stats.iterations;
-    if (refine && built.problem.stops.length) {
-      const before = built.problem.stops.map((s) => s.demand);
-      const change = demandsAt(built, serviceTimes(built.problem, first));
-      if (change >= ROUTING_DEFAULTS.SKIP_REFINE_BELOW) {
-        const limit = Math.min(ROUTING_DEFAULTS.REFINE_LIMIT_MS, timeLimitMs * (1 - ROUTING_DEFAULTS.FIRST_PASS_SHARE));
-        solution = await this.solveFn(built.problem, { seed, timeLimitMs: Math.max(200, limit) });
-        iterations += solution.stats.iterations;
-      } else {
-        built.problem.stops.forEach((s, i) => (s.demand = before[i]!));
-      }
+    let again = false;
+    if (refine && p.stops.length) {
+      const before = p.stops.map((s) => s.demand);
+      const change = demandsAt(built, serviceTimes(p, first));
+      if (change >= d.SKIP_REFINE_BELOW) again = true;
+      else p.stops.forEach((s, i) => (s.demand = before[i]!));
+    }
+    if (balancing) {
+      const share = (first.routes.reduce((a, r) => a + r.duration, 0) / usable) * d.BALANCE_SLACK;
+      for (const v of p.vehicles) v.softEndS = v.shiftStart + share;
+      p.objective.perLateS = d.PER_LATE;
+      again = true;
+    }
+    if (again) {
+      const limit = balancing ? timeLimitMs * (1 - firstShare) : Math.min(d.REFINE_LIMIT_MS, timeLimitMs * (1 - d.FIRST_PASS_SHARE));
+      solution = await this.solveFn(p, { seed, timeLimitMs: Math.max(200, limit), maxIterationsWithoutImprovement: noImp });
+      iterations += solution.stats.iterations;
     }
     const { routes, leftOut } = readSolution(built, solution);
     await this.drawPaths(routes);

@@ -48,7 +48,7 @@ export class PlansService {
     if (!bins.length) throw new RoutingException(RoutingExceptionCode.NO_BINS, `zone: zone "${req.zone}" has no registered ${kind === 'bin' ? 'bins' : 'septic tanks'}`);
     const params = { date, collectAtPct: req.collectAtPct, timeWindows: req.timeWindows, ...(req.nextRoundAt ? { nextRoundAt: Date.parse(req.nextRoundAt) } : {}) };
     const built = await buildProblem({ now, city: this.city, defaults: ROUTING_DEFAULTS, bins, vehicles, params }, this.solver.matrix);
-    const solved = await this.solver.solve(built, req.seed, req.timeLimitS * 1000);
+    const solved = await this.solver.solve(built, req.seed, req.timeLimitS * 1000, true, req.balance);
     const plan: RoutePlan = {
       planId: randomUUID(),
       zone: req.zone,
@@ -59,7 +59,7 @@ export class PlansService {
       createdBy: by,
       publishedAt: null,
       publishedBy: null,
-      params: { vehicleIds: req.vehicleIds, collectAtPct: req.collectAtPct, nextRoundAt: new Date(built.nextRoundAt).toISOString(), timeLimitS: req.timeLimitS, seed: req.seed },
+      params: { vehicleIds: req.vehicleIds, collectAtPct: req.collectAtPct, nextRoundAt: new Date(built.nextRoundAt).toISOString(), timeLimitS: req.timeLimitS, seed: req.seed, balance: req.balance },
       ...solved,
       history: [],
     };
@@ -163,7 +163,7 @@ export class PlansService {
     }
     const params = { date: plan.date, collectAtPct: plan.params.collectAtPct, nextRoundAt: Date.parse(plan.params.nextRoundAt), timeWindows: timeWindowsOf(plan, this.city) };
     const built = await buildProblem({ now, city: this.city, defaults: ROUTING_DEFAULTS, bins, vehicles, params, constraints }, this.solver.matrix);
-    return this.solver.solve(built, plan.params.seed, timeLimitMs, refine);
+    return this.solver.solve(built, plan.params.seed, timeLimitMs, refine, plan.params.balance ?? true);
   }
 
   async publish(planId: string, version: number, by: string): Promise<RoutePlan> {

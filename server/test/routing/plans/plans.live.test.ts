@@ -11,7 +11,7 @@ function plan(zone: string, lat: number, lon: number): RoutePlan {
   const stop = { stopId: 'c:b-1', kind: 'collect' as const, deviceId: 'b-1', deviceKind: 'bin' as const, siteId: null, name: null, lat, lon, arriveAt: '', serviceAt: '', departAt: '', windowFrom: null, windowTo: null, demandKg: 10, loadAfterKg: 10, predictedPct: 90, locked: false, jobId: null, progress: 'planned' as const, actualArriveAt: null, etaAt: null };
   return {
     planId: `p-${zone}`, zone, date: '2026-11-28', status: 'published', version: 2, createdAt: '', createdBy: 'admin', publishedAt: null, publishedBy: null,
-    params: { vehicleIds: ['t1'], collectAtPct: 80, nextRoundAt: '', timeLimitS: 1, seed: 1 },
+    params: { vehicleIds: ['t1'], collectAtPct: 80, nextRoundAt: '', timeLimitS: 1, seed: 1, balance: true },
     summary: { routes: 1, stops: 1, distanceM: 0, durationS: 0, collectedKg: 10, leftOut: 0, feasible: true, travel: 'straight-line', solveMs: 0, iterations: 0 },
     routes: [{ vehicleId: 't1', vehicleName: 'T1', capacityKg: 100, stops: [stop], distanceM: 0, durationS: 0, path: [], progress: null }],
     leftOut: [], history: [],

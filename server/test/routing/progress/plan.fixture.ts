@@ -30,7 +30,7 @@ export function onePlan(): RoutePlan {
   const stops = [stop('s0', 'start', 0, 0, 0, null), stop('a', 'collect', 1000, 5, 5, 'job-a'), stop('b', 'collect', 2000, 15, 5, 'job-b'), stop('e', 'end', 3000, 25, 0, null)];
   return {
     planId: 'plan-1', zone: 'z1', date: '2026-11-28', status: 'published', version: 3, createdAt: t(-60), createdBy: 'disp', publishedAt: t(-30), publishedBy: 'disp',
-    params: { vehicleIds: ['truck-1'], collectAtPct: 80, nextRoundAt: t(1440), timeLimitS: 5, seed: 1 },
+    params: { vehicleIds: ['truck-1'], collectAtPct: 80, nextRoundAt: t(1440), timeLimitS: 5, seed: 1, balance: true },
     summary: { routes: 1, stops: 2, distanceM: 3000, durationS: 1500, collectedKg: 200, leftOut: 0, feasible: true, travel: 'street-graph', solveMs: 1, iterations: 1 },
     routes: [
       {
