@@ -134,9 +134,13 @@ describe('RoutesPanel', () => {
     await tick();
     setValue($('plan-collect-at')!, '70', 'input');
     await tick();
+    // on by default (share the round out); the dispatcher asks for fewest trucks instead
+    expect(($('plan-balance') as HTMLInputElement).checked).toBe(true);
+    $('plan-balance')!.click();
+    await tick();
     $('plan-create')!.click();
     await waitFor(() => status() !== null, 'the plan');
-    expect(server.calls[0]).toMatchObject({ method: 'POST', url: '/api/routing/plans', body: { zone: 'north', vehicleIds: ['v1', 'v2'], collectAtPct: 70, timeLimitS: 5 } });
+    expect(server.calls[0]).toMatchObject({ method: 'POST', url: '/api/routing/plans', body: { zone: 'north', vehicleIds: ['v1', 'v2'], collectAtPct: 70, timeLimitS: 5, balance: false } });
     expect((server.calls[0]!.body as { date: string }).date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
     // The plan as the dispatcher sees it.

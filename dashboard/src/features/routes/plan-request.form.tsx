@@ -13,6 +13,8 @@ interface Form {
   vehicleIds: string[];
   collectAtPct: number;
   timeLimitS: number;
+  /** share the round over all chosen trucks (finish early) vs fewest trucks / least driving */
+  balance: boolean;
 }
 
 /** The dispatcher's request: zone, trucks, day, threshold and solver budget; also opens an existing plan of that day. */
@@ -24,7 +26,7 @@ export function PlanRequestForm({ canEdit }: { canEdit: boolean }) {
   const [vehicles, setVehicles] = useState<Vehicle[]>([]);
   const [plans, setPlans] = useState<RoutePlanListItem[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
-  const [form, setForm] = useState<Form>(() => ({ zone: '', date: cityDate(serverNow(), cityTimeZone()), vehicleIds: [], collectAtPct: 80, timeLimitS: 5 }));
+  const [form, setForm] = useState<Form>(() => ({ zone: '', date: cityDate(serverNow(), cityTimeZone()), vehicleIds: [], collectAtPct: 80, timeLimitS: 5, balance: true }));
 
   useEffect(() => {
     routesApi.zones().then(setZones, () => setZones([]));
@@ -46,7 +48,7 @@ export function PlanRequestForm({ canEdit }: { canEdit: boolean }) {
     if (form.vehicleIds.length === 0) return setProblem(t('request.needVehicle'));
     // Keep the trucks in list order so route colours do not depend on the order of clicks.
     const vehicleIds = vehicles.map((v) => v.vehicleId).filter((id) => form.vehicleIds.includes(id));
-    void createPlan({ zone: form.zone, date: form.date || undefined, vehicleIds, collectAtPct: form.collectAtPct, timeLimitS: form.timeLimitS });
+    void createPlan({ zone: form.zone, date: form.date || undefined, vehicleIds, collectAtPct: form.collectAtPct, timeLimitS: form.timeLimitS, balance: form.balance });
   };
 
   const num = (e: Event) => Number((e.currentTarget as HTMLInputElement).value);
@@ -91,6 +93,10 @@ export function PlanRequestForm({ canEdit }: { canEdit: boolean }) {
       <label>
         {t('request.timeLimit')}
         <input type="number" min={0.5} max={120} step={0.5} data-testid="plan-time-limit" value={form.timeLimitS} onInput={(e) => set('timeLimitS', num(e))} />
+      </label>
+      <label class="plan-balance" title={t('request.balanceHint')}>
+        <input type="checkbox" data-testid="plan-balance" checked={form.balance} onChange={(e) => set('balance', (e.currentTarget as HTMLInputElement).checked)} />
+        {t('request.balance')}
       </label>
       {canEdit && (
         <button type="submit" data-testid="plan-create" disabled={busy !== null}>
