@@ -18,6 +18,9 @@ import { validateOptions, validateProblem } from './validate.js';
  *   is therefore always feasible unless a fixed prefix itself is not. Multi-trip: reloads are
  *   explicit visits, inserted together with a stop when its trip is full and dropped when two trips
  *   fit into one (tidyReloads); the unload before the end is part of the end arc.
+ * - Soft route ends (objective.perLateS, vehicle.softEndS): the late term is part of each route's
+ *   cost (route.ts), estimated in the insertion delta and relaxed into the move screens (the most a
+ *   move could save on lateness); every move is still confirmed on the exact route costs.
  * - Deterministic: own PRNG (rng.ts); with maxIterations the cooling follows iterations, not time.
  */
 
