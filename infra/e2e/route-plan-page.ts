@@ -135,6 +135,11 @@ export class RoutePlanPage {
     return countNear(png, colour, 24, around({ x, y }, 8));
   }
 
+  /** Clicks a route card's header: that route's load curve shows and the map draws it on top. */
+  async selectRoute(vehicleId: string): Promise<void> {
+    await this.page.locator(`[data-testid="plan-route"][data-vehicle-id="${vehicleId}"] .plan-route-head strong`).click();
+  }
+
   async lock(stopId: string): Promise<void> {
     const answer = this.response('PATCH', /^\/api\/routing\/plans\/[^/]+\/stops\//);
     await this.stop(stopId).getByTestId('plan-stop-lock').click();

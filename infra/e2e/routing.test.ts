@@ -196,7 +196,14 @@ describe('collection route plans on the real stack, followed by simulated trucks
     expect(collects(routeOf(plan, a.vehicleId)).map((s) => s.stopId)).not.toContain(moving.stopId);
     await page.showsVersion(plan);
     expect((await page.routesShown())[b.vehicleId]?.[0]).toBe(moving.deviceId);
-    await page.shots.shot(page.page, '04-edited');
+    // The dispatcher selects the other truck's route: its load curve shows, and the map draws it on
+    // top, the moved bin in its new truck's colour.
+    await page.selectRoute(b.vehicleId);
+    await expect.poll(() => page.page.getByTestId('plan-load-chart').getAttribute('data-vehicle-id'), { timeout: 10_000 }).toBe(b.vehicleId);
+    await expect
+      .poll(() => page.mapPixelsAt('04-map-moved', moving.lon, moving.lat, routeRgb(plan, b.vehicleId)), { timeout: 15_000, interval: 500, message: `${moving.deviceId} in ${b.vehicleId}'s colour` })
+      .toBeGreaterThan(40);
+    await page.shots.shot(page.page, '05-edited');
   });
 
   it('the dispatcher evens out the routes if need be and publishes: each truck\'s jobs carry its route order', async () => {
@@ -262,7 +269,7 @@ describe('collection route plans on the real stack, followed by simulated trucks
     const ahead = page.page.locator('[data-testid="plan-stop"][data-kind="collect"][data-progress="planned"] [data-testid="plan-stop-eta"]');
     await expect.poll(() => ahead.count(), { timeout: 15_000, message: 'an ETA at a stop not yet reached' }).toBeGreaterThan(0);
     expect(Number.isFinite(Date.parse((await ahead.first().getAttribute('data-eta')) ?? ''))).toBe(true);
-    await page.shots.shot(page.page, '05-live-progress');
+    await page.shots.shot(page.page, '06-live-progress');
     // Jobs finished so far were finished in route order.
     const now = await getPlan();
     let onSite = 0;
@@ -319,7 +326,7 @@ describe('collection route plans on the real stack, followed by simulated trucks
       .toEqual(['warning']);
     // The dispatcher's page flags the truck.
     await page.page.locator(`[data-testid="plan-offroute"][data-vehicle-id="${other}"]`).waitFor({ timeout: 15_000 });
-    await page.shots.shot(page.page, '06-off-route');
+    await page.shots.shot(page.page, '07-off-route');
   });
 
   it('the other truck serves the stops it took over: their jobs close with its proof', async () => {
