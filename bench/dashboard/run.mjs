@@ -5,7 +5,6 @@
 // server (feed-server.mjs) stands in for the real one. Prints time to first render, frame-time
 // p50/p95 while updates stream and the delay until an update is on screen; the last line is
 // `dashboard: first render <s> s, frame p50 <a> ms, p95 <b> ms, update visible p95 <c> ms`.
-import { parseArgs } from 'node:util';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +15,7 @@ import { onCleanup, cleanup, installSignalHandlers } from '../ingest/processes.m
 import { makeAssets, makeBasemap, rng, CITY_BBOX } from './city.mjs';
 import { startFeedServer } from './feed-server.mjs';
 import { installPageProbe, countAssetPixels } from './page-probe.mjs';
-import { intArgParser } from '../shared/cli.mjs';
+import { parseBenchArgs } from '../shared/cli.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DEFAULT_DIST = join(REPO_ROOT, 'dashboard', 'dist');
@@ -35,24 +34,16 @@ const USAGE = `usage: node bench/dashboard/run.mjs [options]
   --dist DIR        serve this build instead of dashboard/dist (e.g. a private vite build --outDir)
   --street          also save a street-zoom screenshot at the end`;
 
-const { values: args } = parseArgs({
-  options: {
-    assets: { type: 'string', default: '100000' },
-    rate: { type: 'string', default: '2000' },
-    seconds: { type: 'string', default: '12' },
-    'batch-ms': { type: 'string', default: '50' },
-    trucks: { type: 'string', default: '0' },
-    build: { type: 'boolean', default: false },
-    street: { type: 'boolean', default: false },
-    dist: { type: 'string' },
-    help: { type: 'boolean', default: false },
-  },
+const { args, intArg } = parseBenchArgs(USAGE, {
+  assets: { type: 'string', default: '100000' },
+  rate: { type: 'string', default: '2000' },
+  seconds: { type: 'string', default: '12' },
+  'batch-ms': { type: 'string', default: '50' },
+  trucks: { type: 'string', default: '0' },
+  build: { type: 'boolean', default: false },
+  street: { type: 'boolean', default: false },
+  dist: { type: 'string' },
 });
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const intArg = intArgParser(USAGE);
 const config = {
   assets: intArg('assets', args.assets, 1, 1_000_000),
   rate: intArg('rate', args.rate, 1, 100_000),

@@ -6,7 +6,6 @@
 // no rule (quiet-template.mjs); each event bin is an MQTT.js client; the dashboard is a
 // socket.io client subscribed to the whole city. The last line is
 // `dispatch: p50 <a> ms, p99 <b> ms`.
-import { parseArgs } from 'node:util';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +21,7 @@ import { startStack, REPO_ROOT } from './stack.mjs';
 import { CITY_BBOX, makeBins, registerBins, connectEventBins, tapHandoffs } from './event-bins.mjs';
 import { quietTemplate } from './quiet-template.mjs';
 import { DispatchTracker, percentile, formatMs } from './latency.mjs';
-import { intArgParser } from '../shared/cli.mjs';
+import { parseBenchArgs } from '../shared/cli.mjs';
 
 const USAGE = `usage: node bench/dispatch/run.mjs [options]
   --events N          threshold crossings measured, one per event bin (default 1000)
@@ -39,30 +38,22 @@ const USAGE = `usage: node bench/dispatch/run.mjs [options]
   --no-build          do not build server + gateway first (turbo, incremental)
   --keep              keep the temp dir (logs, PGlite, spool)`;
 
-const { values: args } = parseArgs({
-  options: {
-    events: { type: 'string', default: '1000' },
-    bins: { type: 'string', default: '1000' },
-    'load-devices': { type: 'string', default: '1000' },
-    rate: { type: 'string', default: '5000' },
-    'event-rate': { type: 'string', default: '20' },
-    'event-timeout': { type: 'string', default: '15' },
-    'target-ms': { type: 'string', default: '250' },
-    'influx-url': { type: 'string' },
-    'no-build': { type: 'boolean', default: false },
-    'profile-server': { type: 'boolean', default: false },
-    'server-env': { type: 'string', multiple: true, default: [] },
-    'gateway-env': { type: 'string', multiple: true, default: [] },
-    keep: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
+const { args, intArg } = parseBenchArgs(USAGE, {
+  events: { type: 'string', default: '1000' },
+  bins: { type: 'string', default: '1000' },
+  'load-devices': { type: 'string', default: '1000' },
+  rate: { type: 'string', default: '5000' },
+  'event-rate': { type: 'string', default: '20' },
+  'event-timeout': { type: 'string', default: '15' },
+  'target-ms': { type: 'string', default: '250' },
+  'influx-url': { type: 'string' },
+  'no-build': { type: 'boolean', default: false },
+  'profile-server': { type: 'boolean', default: false },
+  'server-env': { type: 'string', multiple: true, default: [] },
+  'gateway-env': { type: 'string', multiple: true, default: [] },
+  keep: { type: 'boolean', default: false },
 });
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
 
-const intArg = intArgParser(USAGE);
 
 /** @param {string} name @param {string[]} list KEY=VALUE items */
 function envArg(name, list) {

@@ -6,7 +6,6 @@
 //              persisted in InfluxDB per second, from the first publish until InfluxDB holds
 //              every acknowledged reading (and exactly those: a mismatch exits 1).
 // The last line is `ingest: <N> readings/s, raw broker: <M> msgs/s, ratio: <N/M>`.
-import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -19,7 +18,7 @@ import { RawSubscriber } from './raw-subscriber.mjs';
 import { spawnNode, stopChild, onCleanup, cleanup, installSignalHandlers } from './processes.mjs';
 import { runIngestPhase } from './ingest-phase.mjs';
 import { log, fmt, progressReporter, latencyText, cpuMeter, settle } from './report.mjs';
-import { intArgParser } from '../shared/cli.mjs';
+import { parseBenchArgs } from '../shared/cli.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(HERE, '../..');
@@ -40,32 +39,24 @@ const USAGE = `usage: node bench/ingest/run.mjs [options]
   --no-build                   do not build contracts + gateway first (turbo, incremental)
   --keep                       keep the InfluxDB database and the temp dir (spool, logs)`;
 
-const { values: args } = parseArgs({
-  options: {
-    phase: { type: 'string', default: 'both' },
-    devices: { type: 'string', default: '1000' },
-    'readings-per-device': { type: 'string' },
-    'raw-readings': { type: 'string' },
-    'ingest-readings': { type: 'string' },
-    window: { type: 'string', default: '20' },
-    rate: { type: 'string' },
-    'time-limit': { type: 'string', default: '120' },
-    'persist-limit': { type: 'string', default: '120' },
-    'influx-url': { type: 'string' },
-    'gateway-env': { type: 'string', multiple: true, default: [] },
-    profile: { type: 'boolean', default: false },
-    keep: { type: 'boolean', default: false },
-    'no-build': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
+const { args, intArg } = parseBenchArgs(USAGE, {
+  phase: { type: 'string', default: 'both' },
+  devices: { type: 'string', default: '1000' },
+  'readings-per-device': { type: 'string' },
+  'raw-readings': { type: 'string' },
+  'ingest-readings': { type: 'string' },
+  window: { type: 'string', default: '20' },
+  rate: { type: 'string' },
+  'time-limit': { type: 'string', default: '120' },
+  'persist-limit': { type: 'string', default: '120' },
+  'influx-url': { type: 'string' },
+  'gateway-env': { type: 'string', multiple: true, default: [] },
+  profile: { type: 'boolean', default: false },
+  keep: { type: 'boolean', default: false },
+  'no-build': { type: 'boolean', default: false },
 });
 
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
 
-const intArg = intArgParser(USAGE);
 
 const config = {
   phase: args.phase,

@@ -4,13 +4,12 @@
 // solution here (every customer exactly once, capacity, cost recomputed from the coordinates) and
 // compares it with the best-known cost in bks.json. The last line is
 // `routing: mean gap <x.xx>%, max gap <y.yy>%, max time <t.t> s`.
-import { parseArgs } from 'node:util';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { intArgParser } from '../shared/cli.mjs';
+import { parseBenchArgs } from '../shared/cli.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(ROOT, 'server/dist/routing/cli/solve-tsplib.js');
@@ -20,20 +19,12 @@ const USAGE = `usage: node bench/routing/run.mjs [options]
   --seed N      solver seed (default 1)
   --no-build    do not build the server first when server/dist lacks the CLI`;
 
-const { values: args } = parseArgs({
-  options: {
-    dir: { type: 'string', default: resolve(ROOT, '../shared/data/cvrp') },
-    time: { type: 'string', default: '10' },
-    seed: { type: 'string', default: '1' },
-    'no-build': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
+const { args, intArg } = parseBenchArgs(USAGE, {
+  dir: { type: 'string', default: resolve(ROOT, '../shared/data/cvrp') },
+  time: { type: 'string', default: '10' },
+  seed: { type: 'string', default: '1' },
+  'no-build': { type: 'boolean', default: false },
 });
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const intArg = intArgParser(USAGE);
 const time = intArg('time', args.time, 1, 3600);
 const seed = intArg('seed', args.seed, 0, 2 ** 31 - 1);
 
