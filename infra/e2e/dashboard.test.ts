@@ -98,15 +98,11 @@ describe('the ops dashboard in Chromium against the real stack and simulator', (
   beforeAll(async () => {
     stack = await startStack({ clock: { start: START, speed: SPEED, leadMs: 60_000 }, logLevel: 'info' });
     sim = createSimulation({
-      mqttUrl: stack.mqttUrl,
-      serverUrl: stack.serverUrl,
-      adminPassword: stack.adminPassword,
-      credentialsFile: join(stack.dir, 'sim-credentials.json'),
+      ...stack.simConnection(),
       devices: DEVICES,
       seed: 7,
       speed: SPEED,
       start: START,
-      clockAnchor: stack.clock!.anchor,
       // Trucks go only for (nearly) overflowing bins: the scenario decides when that happens.
       collectAtPct: 98,
       pumpAtPct: 90,

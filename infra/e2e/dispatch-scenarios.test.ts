@@ -4,7 +4,6 @@
  * through the API and the live socket, as a dispatcher would see them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { CABINET_SUBJECT_PREFIX, OPEN_JOB_STATUSES, type Job } from '@sanitation/contracts';
 import { createSimulation, type Simulation } from '@sanitation/firmware-sim';
 import { startStack, waitFor, type Stack } from './stack.js';
@@ -33,15 +32,11 @@ describe('dispatch scenarios on the real gateway, server and simulator', () => {
     // clocks share the anchor); on a loaded machine the stack alone can take 40 s.
     stack = await startStack({ clock: { start: START, speed: SPEED, leadMs: 75_000 }, logLevel: 'info' });
     sim = createSimulation({
-      mqttUrl: stack.mqttUrl,
-      serverUrl: stack.serverUrl,
-      adminPassword: stack.adminPassword,
-      credentialsFile: join(stack.dir, 'sim-credentials.json'),
+      ...stack.simConnection(),
       devices: 300,
       seed: 42,
       speed: SPEED,
       start: START,
-      clockAnchor: stack.clock!.anchor,
       // Trucks and tankers wait until a bin/tank is nearly full, so the job exists before they come.
       collectAtPct: 90,
       pumpAtPct: 90,

@@ -3,7 +3,6 @@
  * SIGKILL and restarted. Afterwards every acknowledged reading is in InfluxDB exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { createSimulation, type SimStats } from '@sanitation/firmware-sim';
 import { startStack, waitFor, type Stack } from './stack.js';
 import { awaitExactlyOnce } from './influx-counts.js';
@@ -18,10 +17,7 @@ describe('InfluxDB outage and gateway crash under load', () => {
   beforeAll(async () => {
     stack = await startStack();
     const sim = createSimulation({
-      mqttUrl: stack.mqttUrl,
-      serverUrl: stack.serverUrl,
-      adminPassword: stack.adminPassword,
-      credentialsFile: join(stack.dir, 'sim-credentials.json'),
+      ...stack.simConnection(),
       devices: 1000,
       seed: 11,
       speed: 600,

@@ -78,15 +78,11 @@ describe('collection route plans on the real stack, followed by simulated trucks
     mkdirSync(ARTIFACTS, { recursive: true });
     stack = await startStack({ clock: { start: START, speed: SPEED, leadMs: 60_000 }, logLevel: 'info' });
     sim = createSimulation({
-      mqttUrl: stack.mqttUrl,
-      serverUrl: stack.serverUrl,
-      adminPassword: stack.adminPassword,
-      credentialsFile: join(stack.dir, 'sim-credentials.json'),
+      ...stack.simConnection(),
       devices: DEVICES,
       seed: 42,
       speed: SPEED,
       start: START,
-      clockAnchor: stack.clock!.anchor,
       // Trucks serve the jobs the server assigns them; on their own they take only overflowing bins.
       followJobs: true,
       collectAtPct: 100,

@@ -4,7 +4,6 @@
  * rejected one is counted with its reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { createSimulation, type SimStats } from '@sanitation/firmware-sim';
 import { startStack, waitFor, type Stack } from './stack.js';
 import { awaitExactlyOnce } from './influx-counts.js';
@@ -21,10 +20,7 @@ describe('a simulated day of 1,000 devices', () => {
   beforeAll(async () => {
     stack = await startStack();
     const sim = createSimulation({
-      mqttUrl: stack.mqttUrl,
-      serverUrl: stack.serverUrl,
-      adminPassword: stack.adminPassword,
-      credentialsFile: join(stack.dir, 'sim-credentials.json'),
+      ...stack.simConnection(),
       devices: DEVICES,
       seed: 7,
       speed: 1440, // one simulated day in one real minute

@@ -83,6 +83,8 @@ export interface Stack {
   internalToken: string;
   /** Operator bearer token for the admin. */
   token(): Promise<string>;
+  /** How a simulator reaches this stack: broker, API, admin login, a credentials file, the clock's anchor. */
+  simConnection(): SimConnection;
   influxQuery(q: string): Promise<InfluxSeries[]>;
   gatewayStats(): Promise<GatewayStats>;
   stopInflux(): Promise<void>;
@@ -94,6 +96,14 @@ export interface Stack {
   /** Starts the server again: same data directory, ports and clock values (the same timeline). */
   startServer(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface SimConnection {
+  mqttUrl: string;
+  serverUrl: string;
+  adminPassword: string;
+  credentialsFile: string;
+  clockAnchor?: number;
 }
 
 export interface InfluxSeries {
@@ -178,6 +188,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     influxDb,
     adminPassword,
     internalToken,
+    simConnection: () => ({
+      mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+      serverUrl,
+      adminPassword,
+      credentialsFile: join(dir, 'sim-credentials.json'),
+      ...(clock ? { clockAnchor: clock.anchor } : {}),
+    }),
     async token() {
       // A loaded server may drop a connection now and then: a login is worth a few tries.
       for (let attempt = 1; ; attempt++) {
