@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cvrpToProblem, parseTsplibCvrp } from '../../../src/routing/cli/tsplib.parser.js';
@@ -55,9 +55,9 @@ describe('TSPLIB CVRP parser', () => {
   });
 });
 
-const CMT1 = fileURLToPath(new URL('../../../../../shared/data/cvrp/CMT1.vrp', import.meta.url));
+const CMT1 = fileURLToPath(new URL('./fixtures/CMT1.vrp', import.meta.url));
 
-describe.runIf(existsSync(CMT1))('CMT1 benchmark instance', () => {
+describe('CMT1 benchmark instance', () => {
   it('lands within 1 % of the best-known cost with a fixed iteration budget', () => {
     const { problem } = cvrpToProblem(parseTsplibCvrp(readFileSync(CMT1, 'utf8')), false);
     const sol = solveVrp(problem, { seed: 1, timeLimitMs: 600_000, maxIterations: 5_000 });
