@@ -16,7 +16,7 @@ export const ROUTING_DEFAULTS = {
   FIRST_PASS_SHARE: 0.7, // share of the time limit for the first solve (demands at an estimated time)
   REFINE_LIMIT_MS: 3_000, // ms: the second solve (demands at the planned service times) at most this
   REPLAN_LIMIT_MS: 2_000, // ms: re-plan on a new job / breakdown
-  PER_LATE: 0.1, // objective cost per second a truck is back after its fair share (balance): 10 × PER_DURATION
+  PER_LATE: 1, // objective cost per second a truck is back after its fair share (balance): 100 × PER_DURATION, so one bin's worth of lateness pays for opening a second truck's route
   BALANCE_SLACK: 1.1, // a truck's fair share of the round = total route time of the first pass ÷ trucks × this
   BALANCE_FIRST_PASS_SHARE: 0.4, // with balance: share of the time limit for the first (unbalanced) solve
   NO_IMPROVEMENT_MIN: 2_000, // a solve stops after max(this, NO_IMPROVEMENT_PER_STOP × stops) iterations without a better plan

@@ -18,6 +18,25 @@ export interface SolvedPlan {
   summary: PlanSummary;
 }
 
+/**
+ * The first pass's collecting time (each route's start → done at its last stop, summed) and the
+ * longest tail after the last stop (unload, drive home). Only the collecting shares out over
+ * trucks: every truck still drives home, so a fair end = its share of the collecting + that tail.
+ */
+function collectionWork(problem: VrpProblem, solution: VrpSolution): { work: number; overhead: number } {
+  let work = 0;
+  let overhead = 0;
+  for (const r of solution.routes) {
+    const k = r.visits.map((v) => v.type).lastIndexOf('stop');
+    if (k < 0) continue;
+    const visit = r.visits[k] as { type: 'stop'; stop: number };
+    const done = r.timing.serviceStart[k]! + problem.stops[visit.stop]!.serviceS;
+    work += done - r.timing.departStart;
+    overhead = Math.max(overhead, r.timing.arriveEnd - done);
+  }
+  return { work, overhead };
+}
+
 /** Service start per stop (seconds from origin), NaN for unserved stops. */
 function serviceTimes(problem: VrpProblem, solution: VrpSolution): number[] {
   const times = new Array<number>(problem.stops.length).fill(Number.NaN);
@@ -57,9 +76,10 @@ export class PlanSolver {
   /**
    * `balance`: share the round out over the trucks so it ends early. The first pass runs without
    * (it tells how much work the round is); then each truck gets a soft end at its start + a fair
-   * share — the first pass's total route time ÷ usable trucks × BALANCE_SLACK — and every second
-   * it is back later costs PER_LATE, and a second pass plans with that. (An estimate before any
-   * solve would miss unload trips and the real driving; the first pass knows both.)
+   * share — the first pass's collecting time ÷ usable trucks × BALANCE_SLACK, plus the tail every
+   * truck has after its last bin (unload, home) — and every second it is back later costs PER_LATE,
+   * and a second pass plans with that. (An estimate before any solve would miss unload trips and the
+   * real driving; the first pass knows both.)
    */
   async solve(built: BuiltProblem, seed: number, timeLimitMs: number, refine = true, balance = false): Promise<SolvedPlan> {
     const started = performance.now();
@@ -81,8 +101,8 @@ export class PlanSolver {
       else p.stops.forEach((s, i) => (s.demand = before[i]!));
     }
     if (balancing) {
-      const share = (first.routes.reduce((a, r) => a + r.duration, 0) / usable) * d.BALANCE_SLACK;
-      for (const v of p.vehicles) v.softEndS = v.shiftStart + share;
+      const { work, overhead } = collectionWork(p, first);
+      for (const v of p.vehicles) v.softEndS = v.shiftStart + (work / usable) * d.BALANCE_SLACK + overhead;
       p.objective.perLateS = d.PER_LATE;
       again = true;
     }
