@@ -8,11 +8,12 @@ import { haversineM } from '../shared/geo.js';
 import { Rng } from '../shared/rng.js';
 import { detourPath, routeStreets, spliceDetour } from './detour.js';
 import { emptyBin, initBin, readBin, stepBin, type BinParams, type BinState } from './bin.model.js';
-import { HOUR_MS, localHour, type Env, type FaultFlags } from './physics.types.js';
+import { HOUR_MS, type Env, type FaultFlags } from './physics.types.js';
 import { initSeptic, pumpSeptic, readSeptic, stepSeptic, type SepticParams, type SepticState } from './septic.model.js';
 import { commandLamp, initStreetlight, nextSwitchAt, readStreetlight, stepStreetlight, type StreetlightParams, type StreetlightState } from './streetlight.model.js';
 import { SunSchedule } from './sun-schedule.js';
 import { initToilet, readToilet, stepToilet, type ToiletParams, type ToiletState } from './toilet.model.js';
+import { hoursToShiftStart, inShift, shiftHhmm } from './truck-shift.js';
 import { initTruck, parkTruck, readTruck, routeTruck, stepTruck, type TruckDestination, type TruckParams, type TruckState } from './truck.model.js';
 
 /** A truck stopping within this distance empties a bin. */
@@ -26,8 +27,6 @@ export const WORLD_DEFAULTS = {
 } as const;
 const SEWAGE_KG_M3 = 1000;
 const WASTE_DENSITY_KG_L = 0.2;
-const SHIFT_START_H = 5.5;
-const SHIFT_END_H = 20.5;
 const LOAD_FULL_FRACTION = 0.85;
 
 interface Base<K extends DeviceKind, S, P> {
@@ -56,7 +55,6 @@ export interface WorldOptions {
 }
 
 /** Local hour a truck's shift starts/ends (before its own offset). */
-export const SHIFT_HOURS = { start: SHIFT_START_H, end: SHIFT_END_H } as const;
 
 /**
  * The physical world: every device's state, advanced lazily to the time it is measured, plus the
@@ -179,7 +177,7 @@ export class World {
       const off = rt.params.shiftOffsetH;
       if (rt.state.ignition || this.inShift(t, off)) return t + TRUCK_STEP_MS;
       // Parked off shift: every 15 min, and at the shift's start (it may leave right away).
-      const toStartH = (((SHIFT_START_H + off - localHour(t, this.env)) % 24) + 24) % 24;
+      const toStartH = hoursToShiftStart(t, this.env, off);
       return Math.min(t + PARKED_REPORT_MS, t + Math.max(TRUCK_STEP_MS, toStartH * HOUR_MS));
     }
     const periodic = t + REPORT_INTERVAL_S[rt.kind] * 1000 * rt.rng.range(0.9, 1.1);
@@ -246,17 +244,11 @@ export class World {
   /** A truck's shift as local HH:MM (each truck's is offset by up to ±30 min). */
   truckShift(truckId: string): { start: string; end: string } {
     const rt = this.get(truckId);
-    const off = rt.kind === 'truck' ? rt.params.shiftOffsetH : 0;
-    const hhmm = (h: number) => {
-      const m = Math.round((((h % 24) + 24) % 24) * 60) % 1440;
-      return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-    };
-    return { start: hhmm(SHIFT_START_H + off), end: hhmm(SHIFT_END_H + off) };
+    return shiftHhmm(rt.kind === 'truck' ? rt.params.shiftOffsetH : 0);
   }
 
   private inShift(t: number, offsetH: number): boolean {
-    const h = localHour(t, this.env);
-    return h >= SHIFT_START_H + offsetH && h < SHIFT_END_H + offsetH;
+    return inShift(t, this.env, offsetH);
   }
 
   private advanceTruck(rt: TruckRuntime, t: number): void {
